@@ -1,0 +1,135 @@
+"""Reasoning: materialise the entailments queries rely on, and check consistency with HermiT.
+
+The entailments (class and property hierarchies, inverses, symmetric and transitive properties, SKOS's
+own axioms) are computed once at build by running CONSTRUCT rules on the engine until nothing new
+appears, so queries need no reasoning at request time. (bench/reasoning.md compares this with owlrl's
+full OWL-RL closure on the same graph.) Consistency is checked by HermiT through owlready2, on a copy
+that never reaches the network.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from apwps.errors import ApwpsError
+
+PREFIXES = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+"""
+
+# Each rule is a CONSTRUCT over the union of all graphs (asserted and already inferred).
+RULES: dict[str, str] = {
+    "subclass": "CONSTRUCT { ?x a ?super } WHERE { ?x a ?c . ?c rdfs:subClassOf+ ?super . "
+    "FILTER(isIRI(?super)) }",
+    "subproperty": "CONSTRUCT { ?s ?q ?o } WHERE { ?p rdfs:subPropertyOf+ ?q . ?s ?p ?o . "
+    "FILTER(isIRI(?q) && ?p != ?q) }",
+    "inverse": "CONSTRUCT { ?o ?q ?s } WHERE { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } "
+    "?s ?p ?o . FILTER(!isLiteral(?o)) }",
+    "symmetric": "CONSTRUCT { ?o ?p ?s } WHERE { ?p a owl:SymmetricProperty . ?s ?p ?o . "
+    "FILTER(!isLiteral(?o)) }",
+}
+TRANSITIVE_PROPERTIES = "SELECT DISTINCT ?p WHERE { ?p a owl:TransitiveProperty . FILTER(isIRI(?p)) }"
+MAX_ROUNDS = 10
+
+
+@dataclass(frozen=True)
+class InferenceReport:
+    inferred: int
+    rounds: int
+
+
+def _asserted(store: ox.Store, triple: ox.Triple) -> bool:
+    return any(True for _ in store.quads_for_pattern(triple.subject, triple.predicate, triple.object))
+
+
+def materialise(store: ox.Store, inferred_graph: str) -> InferenceReport:
+    """Add the entailed triples that no graph holds yet to `inferred_graph`, until a fixpoint."""
+    graph = ox.NamedNode(inferred_graph)
+    store.remove_graph(graph) if store.contains_named_graph(graph) else None
+    total = 0
+    for round_number in range(1, MAX_ROUNDS + 1):
+        new: set[ox.Triple] = set()
+        queries = [PREFIXES + rule for rule in RULES.values()]
+        for row in store.query(PREFIXES + TRANSITIVE_PROPERTIES, use_default_graph_as_union=True):
+            prop = row["p"]
+            queries.append(f"CONSTRUCT {{ ?s {prop} ?o }} WHERE {{ ?s {prop} ?m . ?m {prop}+ ?o }}")
+        for query in queries:
+            for triple in store.query(query, use_default_graph_as_union=True):
+                if isinstance(triple.subject, ox.Literal) or triple in new:
+                    continue
+                if not _asserted(store, triple):
+                    new.add(triple)
+        if not new:
+            return InferenceReport(total, round_number)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in sorted(new, key=str))
+        total += len(new)
+    return InferenceReport(total, MAX_ROUNDS)
+
+
+# --- consistency -----------------------------------------------------------------------------------
+
+# Datatypes in the OWL 2 datatype map that HermiT accepts; literals of others (xsd:date, xsd:gYear)
+# are left out of the reasoner's copy.
+_OWL2_DATATYPES = {
+    XSD.string, XSD.boolean, XSD.decimal, XSD.integer, XSD.double, XSD.float, XSD.dateTime,
+    XSD.anyURI, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long, RDF.langString,
+    RDF.PlainLiteral, XSD.normalizedString, XSD.token, XSD.language, XSD.dateTimeStamp,
+}
+
+
+class InconsistentOntology(ApwpsError):
+    code = "inconsistent"
+
+
+class ReasonerUnavailable(ApwpsError):
+    code = "reasoner_unavailable"
+
+
+def reasoner_copy(graph: rdflib.Graph) -> rdflib.Graph:
+    """The graph as HermiT can take it: no imports, individuals declared, OWL 2 datatypes only."""
+    copy = rdflib.Graph()
+    schema_types = {OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
+                    OWL.AnnotationProperty, RDF.Property, OWL.Ontology, OWL.Restriction,
+                    OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.FunctionalProperty,
+                    OWL.InverseFunctionalProperty, OWL.AllDisjointClasses, RDFS.Datatype}
+    for s, p, o in graph:
+        if p == OWL.imports:
+            continue
+        if isinstance(o, rdflib.Literal) and o.datatype is not None and o.datatype not in _OWL2_DATATYPES:
+            continue
+        copy.add((s, p, o))
+    for subject, cls in graph.subject_objects(RDF.type):
+        if isinstance(subject, rdflib.URIRef) and cls not in schema_types:
+            copy.add((subject, RDF.type, OWL.NamedIndividual))
+    return copy
+
+
+def check_consistency(graph: rdflib.Graph) -> None:
+    """Raise InconsistentOntology when HermiT finds the graph inconsistent. Needs Java."""
+    if shutil.which("java") is None:
+        raise ReasonerUnavailable("the consistency check needs Java (HermiT runs on it); none found")
+    import owlready2  # imported late: it starts slowly and only this check needs it
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "apwps-reasoner-copy.owl"
+        reasoner_copy(graph).serialize(destination=str(path), format="xml")
+        world = owlready2.World()
+        ontology = world.get_ontology(path.as_uri()).load(only_local=True)
+        try:
+            with ontology:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError as exc:
+            raise InconsistentOntology(f"the ontology and data are inconsistent (HermiT): {exc}") from exc
+        except owlready2.OwlReadyJavaError as exc:
+            raise ReasonerUnavailable(f"HermiT failed to run: {str(exc)[-400:]}") from exc
+        finally:
+            world.close()

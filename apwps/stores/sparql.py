@@ -1,0 +1,171 @@
+"""A store on any SPARQL 1.1 engine: queries through SPARQLWrapper, loading through the Graph Store
+Protocol.
+
+`publish` writes each named graph with its own name and also the union into the default graph, so
+that queries see the union on every engine, whatever its own default-graph setting.
+"""
+
+from __future__ import annotations
+
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import rdflib
+from rdflib.term import Node
+from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from apwps.binding import with_values
+from apwps.errors import QueryError, StoreError
+from apwps.stores.base import AskResult, Counts, GraphResult, QueryResult, SelectResult, Store
+
+
+def _term(binding: Mapping[str, Any]) -> Node:
+    """A SPARQL JSON results term as an rdflib term."""
+    kind = binding["type"]
+    value = binding["value"]
+    if kind == "uri":
+        return rdflib.URIRef(value)
+    if kind == "bnode":
+        return rdflib.BNode(value)
+    if "xml:lang" in binding:
+        return rdflib.Literal(value, lang=binding["xml:lang"])
+    datatype = binding.get("datatype")
+    return rdflib.Literal(value, datatype=rdflib.URIRef(datatype) if datatype else None)
+
+
+class SparqlStore(Store):
+    """A remote SPARQL 1.1 engine (Oxigraph server, Fuseki, Virtuoso, GraphDB…)."""
+
+    def __init__(
+        self,
+        query_url: str,
+        *,
+        graph_store_url: str = "",
+        update_url: str = "",
+        timeout_s: float = 30.0,
+    ) -> None:
+        if not query_url:
+            raise StoreError("store = sparql needs `sparql_query_url` (the engine's query endpoint)")
+        self.query_url = query_url
+        self.graph_store_url = graph_store_url
+        self.update_url = update_url
+        self.timeout_s = timeout_s
+        self.description = f"SPARQL engine at {query_url}"
+
+    def _wrapper(self, text: str) -> SPARQLWrapper:
+        wrapper = SPARQLWrapper(self.query_url, agent="apwps")
+        wrapper.setMethod(POST)
+        wrapper.setTimeout(int(max(1, self.timeout_s)))
+        wrapper.setQuery(text)
+        return wrapper
+
+    def _fail(self, exc: BaseException) -> StoreError:
+        cause = getattr(exc, "reason", None) or exc
+        return StoreError(f"the SPARQL engine at {self.query_url} failed: {cause}")
+
+    def query(
+        self,
+        text: str,
+        *,
+        bindings: Mapping[str, Node] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        wrapper = self._wrapper(with_values(text, bindings or {}))
+        for graph in default_graphs or ():
+            wrapper.addDefaultGraph(graph)
+        for graph in named_graphs or ():
+            wrapper.addNamedGraph(graph)
+        query_type = wrapper.queryType
+        try:
+            if query_type in ("CONSTRUCT", "DESCRIBE"):
+                wrapper.setReturnFormat(TURTLE)
+                raw = wrapper.query().response.read()
+                graph = rdflib.Graph()
+                graph.parse(data=raw, format="turtle")
+                truncated = max_rows is not None and len(graph) > max_rows
+                if truncated and max_rows is not None:
+                    kept = rdflib.Graph()
+                    for index, triple in enumerate(graph):
+                        if index >= max_rows:
+                            break
+                        kept.add(triple)
+                    graph = kept
+                return GraphResult(graph, truncated)
+            wrapper.setReturnFormat(JSON)
+            data = wrapper.query().convert()
+        except SPARQLWrapperException as exc:
+            raise QueryError(f"the SPARQL engine refused the query: {exc}") from exc
+        except (urllib.error.URLError, socket.timeout, ConnectionError) as exc:
+            raise self._fail(exc) from exc
+        except (ValueError, rdflib.exceptions.ParserError) as exc:
+            raise StoreError(
+                f"the SPARQL engine at {self.query_url} sent an unreadable answer: {exc}"
+            ) from exc
+        if not isinstance(data, dict):
+            raise StoreError(f"the SPARQL engine at {self.query_url} sent an unreadable answer")
+        if "boolean" in data:
+            return AskResult(bool(data["boolean"]))
+        variables = list(data.get("head", {}).get("vars", []))
+        bindings_list = data.get("results", {}).get("bindings", [])
+        truncated = max_rows is not None and len(bindings_list) > max_rows
+        rows = [
+            {name: _term(value) for name, value in row.items()}
+            for row in bindings_list[: max_rows if max_rows is not None else None]
+        ]
+        return SelectResult(variables, rows, truncated)
+
+    # --- loading -------------------------------------------------------------------------------
+
+    def _send(self, method: str, url: str, body: bytes, content_type: str) -> None:
+        request = urllib.request.Request(
+            url, data=body, method=method, headers={"Content-Type": content_type}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
+                response.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace")[:300]
+            raise StoreError(f"the SPARQL engine at {url} refused the data: {exc.code} {detail}") from exc
+        except (urllib.error.URLError, socket.timeout, ConnectionError) as exc:
+            raise StoreError(
+                f"the SPARQL engine at {url} cannot be reached: {getattr(exc, 'reason', exc)}"
+            ) from exc
+
+    def put_graph(self, graph_iri: str | None, ntriples: bytes) -> None:
+        """Replace one graph (None: the default graph) through the Graph Store Protocol."""
+        if not self.graph_store_url:
+            raise StoreError("loading needs `sparql_graph_store_url` (the Graph Store endpoint)")
+        query = "default" if graph_iri is None else "graph=" + urllib.parse.quote(graph_iri, safe="")
+        separator = "&" if "?" in self.graph_store_url else "?"
+        self._send("PUT", f"{self.graph_store_url}{separator}{query}", ntriples, "application/n-triples")
+
+    def load_nquads(self, data: bytes) -> None:
+        dataset = rdflib.Dataset()
+        dataset.parse(data=data, format="nquads")
+        union = rdflib.Graph()
+        for context in dataset.contexts():
+            if context.identifier == rdflib.URIRef("urn:x-rdflib:default"):
+                continue
+            graph = rdflib.Graph()
+            for triple in context:
+                graph.add(triple)
+                union.add(triple)
+            self.put_graph(str(context.identifier), graph.serialize(format="nt", encoding="utf-8"))
+        self.put_graph(None, union.serialize(format="nt", encoding="utf-8"))
+
+    def counts(self) -> Counts:
+        result = self.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
+        assert isinstance(result, SelectResult)
+        per_graph = {str(r["g"]): int(r["n"]) for r in result.rows if "g" in r}  # type: ignore[call-overload]
+        union = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert isinstance(union, SelectResult)
+        return Counts(per_graph, int(union.rows[0]["n"]) if union.rows else 0)  # type: ignore[call-overload]

@@ -1,0 +1,98 @@
+"""The dataset description (VoID and DCAT) with counts read from the built store."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
+
+from apwps.config import Settings
+from apwps.load import SourceFile
+
+VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+LICENCE = rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
+DUMPS = (("apwps.nq", "application/n-quads"), ("apwps.ttl", "text/turtle"),
+         ("apwps.jsonld", "application/ld+json"))
+
+
+def _count(store: ox.Store, query: str) -> int:
+    row = next(iter(store.query(query, use_default_graph_as_union=True)))
+    return int(row["n"].value)
+
+
+def dataset_iri(settings: Settings) -> rdflib.URIRef:
+    return rdflib.URIRef(settings.base_iri + "id/dataset")
+
+
+def describe_dataset(
+    settings: Settings, store: ox.Store, sources: Sequence[SourceFile], inferred: int
+) -> rdflib.Graph:
+    """VoID + DCAT description of the whole graph."""
+    base = settings.base_iri
+    g = rdflib.Graph()
+    g.bind("void", VOID)
+    g.bind("dcat", DCAT)
+    g.bind("dcterms", DCTERMS)
+    ds = dataset_iri(settings)
+    g.add((ds, RDF.type, VOID.Dataset))
+    g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, DCTERMS.title, rdflib.Literal("AP-WPS Knowledge Graph", lang="en")))
+    g.add((ds, DCTERMS.description, rdflib.Literal(
+        "Atrocity prevention and Women, Peace and Security frameworks, organisations, risk factors, "
+        "indicators, recommendations and resources as linked data.", lang="en")))
+    g.add((ds, DCTERMS.license, LICENCE))
+    g.add((ds, DCTERMS.publisher, rdflib.URIRef(base + "id/agents/editors")))
+    g.add((ds, FOAF.homepage, rdflib.URIRef(base)))
+    g.add((ds, VOID.sparqlEndpoint, rdflib.URIRef(base + "sparql")))
+    g.add((ds, VOID.uriSpace, rdflib.Literal(base + "id/")))
+    g.add((ds, VOID.rootResource, rdflib.URIRef(base + "id/guide")))
+    for example in ("id/frameworks/un-framework-of-analysis", "id/crimes/genocide",
+                    "id/publications/policy-brief-1-2024"):
+        g.add((ds, VOID.exampleResource, rdflib.URIRef(base + example)))
+    for name, media_type in DUMPS:
+        dump = rdflib.URIRef(base + "dumps/" + name)
+        g.add((ds, VOID.dataDump, dump))
+        dist = rdflib.URIRef(base + "dumps/" + name + "#distribution")
+        g.add((ds, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCAT.downloadURL, dump))
+        g.add((dist, DCAT.mediaType, rdflib.Literal(media_type)))
+    union = "{ ?s ?p ?o }"
+    triples = _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {union} }}")
+    g.add((ds, VOID.triples, rdflib.Literal(triples, datatype=XSD.integer)))
+    for prop, query in (
+        (VOID.entities, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c . FILTER(isIRI(?s)) }"),
+        (VOID.classes, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"),
+        (VOID.properties, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"),
+        (VOID.distinctSubjects, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
+        (VOID.distinctObjects, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
+    ):
+        g.add((ds, prop, rdflib.Literal(_count(store, query), datatype=XSD.integer)))
+    for row in store.query(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c . FILTER(isIRI(?c)) } GROUP BY ?c",
+        use_default_graph_as_union=True,
+    ):
+        part = rdflib.URIRef(f"{ds}#class-{hashlib.sha1(row['c'].value.encode()).hexdigest()[:12]}")
+        g.add((ds, VOID.classPartition, part))
+        g.add((part, VOID["class"], rdflib.URIRef(row["c"].value)))
+        g.add((part, VOID.entities, rdflib.Literal(int(row["n"].value), datatype=XSD.integer)))
+    namespaces = set()
+    for row in store.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }", use_default_graph_as_union=True):
+        iri = row["p"].value
+        cut = max(iri.rfind("#"), iri.rfind("/"))
+        namespaces.add(iri[: cut + 1])
+    for namespace in sorted(namespaces):
+        g.add((ds, VOID.vocabulary, rdflib.URIRef(namespace)))
+    inferred_set = rdflib.URIRef(base + "graph/inferred")
+    g.add((ds, VOID.subset, inferred_set))
+    g.add((inferred_set, RDF.type, VOID.Dataset))
+    g.add((inferred_set, DCTERMS.title, rdflib.Literal("Inferred triples", lang="en")))
+    g.add((inferred_set, VOID.triples, rdflib.Literal(inferred, datatype=XSD.integer)))
+    g.add((ds, VOID.feature, rdflib.URIRef("http://www.w3.org/ns/formats/N-Quads")))
+    g.add((ds, DCTERMS.source, rdflib.Literal(f"{len(sources)} source files")))
+    return g

@@ -1,0 +1,32 @@
+"""The web layer: a Flask app factory and one blueprint per area. It does no RDF work of its own:
+it asks the core (`apwps`) and negotiates formats through `apwps.formats`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from apwps.catalogue import Catalogue
+from apwps.config import Settings, load_settings
+from apwps.stores.base import Store
+from server.context import AppContext
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+    """Build the app for `settings` over `store` (opened from the settings when not given)."""
+    settings = settings or load_settings()
+    if store is None:
+        from apwps.stores.open import open_store
+
+        store = open_store(settings)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.config["JSON_SORT_KEYS"] = False
+    app.extensions["apwps"] = AppContext.create(settings, store, Catalogue(settings.root_path / "queries"))
+
+    from server import errors, home, queries, sparql
+
+    errors.register(app)
+    app.register_blueprint(home.bp)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(queries.bp)
+    return app
