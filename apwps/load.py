@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,15 +144,20 @@ def parse_bytes(
             raise InputError(detail, source=source, line=line, column=column) from exc
         except ValueError as exc:
             raise InputError(str(exc), source=source) from exc
-    dataset = rdflib.Dataset()
+    dataset = rdflib.Dataset() if fmt.datasets else rdflib.Graph()
     try:
-        dataset.parse(data=data, format=fmt.rdflib_name, publicID=base_iri)
+        with warnings.catch_warnings():
+            # rdflib's parsers use a deprecated Dataset attribute internally
+            warnings.simplefilter("ignore", DeprecationWarning)
+            dataset.parse(data=data, format=fmt.rdflib_name, publicID=base_iri)
     except Exception as exc:  # rdflib raises many types; all mean malformed input here
         line = getattr(exc, "lines", None)
         raise InputError(
             str(getattr(exc, "_why", exc)), source=source, line=line + 1 if line is not None else None
         ) from exc
-    return [from_rdflib_quad(quad) for quad in dataset.quads((None, None, None, None))]
+    if isinstance(dataset, rdflib.Dataset):
+        return [from_rdflib_quad(quad) for quad in dataset.quads((None, None, None, None))]
+    return [from_rdflib_quad((s, p, o, None)) for s, p, o in dataset]
 
 
 def read_file(source: SourceFile) -> list[ox.Quad]:

@@ -23,10 +23,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.config["JSON_SORT_KEYS"] = False
     app.extensions["apwps"] = AppContext.create(settings, store, Catalogue(settings.root_path / "queries"))
 
-    from server import errors, home, queries, sparql
+    from server import errors, home, queries, resources, sparql, validate, void
 
     errors.register(app)
-    app.register_blueprint(home.bp)
-    app.register_blueprint(sparql.bp)
-    app.register_blueprint(queries.bp)
+    for blueprint in (home.bp, sparql.bp, queries.bp, resources.bp, validate.bp, void.bp):
+        app.register_blueprint(blueprint)
     return app

@@ -150,7 +150,7 @@ class SparqlStore(Store):
         dataset = rdflib.Dataset()
         dataset.parse(data=data, format="nquads")
         union = rdflib.Graph()
-        for context in dataset.contexts():
+        for context in dataset.graphs():
             if context.identifier == rdflib.URIRef("urn:x-rdflib:default"):
                 continue
             graph = rdflib.Graph()
