@@ -62,8 +62,11 @@ def with_values(text: str, bindings: Mapping[str, Node]) -> str:
         return text
     names = sorted(bindings)
     block = (
-        "VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
-        + " ".join(term_text(bindings[n]) for n in names) + ") }\n"
+        "VALUES ("
+        + " ".join(f"?{n}" for n in names)
+        + ") { ("
+        + " ".join(term_text(bindings[n]) for n in names)
+        + ") }\n"
     )
     positions = _code_positions(text)
     code = "".join(text[i] for i in positions)

@@ -84,7 +84,9 @@ def _graph_of(store: ox.Store, graph_iris: list[str]) -> rdflib.Graph:
     return graph
 
 
-def locator(sources: list[SourceFile], store: ox.Store) -> Callable[[str], tuple[str | None, int | None]]:
+def locator(
+    sources: list[SourceFile], store: ox.Store
+) -> Callable[[str], tuple[str | None, int | None]]:
     """Find the file and line where an entity is described (first file that types it)."""
     by_graph = {s.graph_iri: s for s in sources}
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -106,7 +108,9 @@ def locator(sources: list[SourceFile], store: ox.Store) -> Callable[[str], tuple
     return locate
 
 
-def assemble(settings: Settings, log: Log | None = None) -> tuple[ox.Store, list[SourceFile], dict[str, int], int]:
+def assemble(
+    settings: Settings, log: Log | None = None
+) -> tuple[ox.Store, list[SourceFile], dict[str, int], int]:
     """Load every content file into a fresh store and add the inferences."""
     sources = discover(settings.root_path, settings.base_iri)
     if not any(s.relative.startswith("data/") for s in sources):
@@ -142,9 +146,13 @@ def build(settings: Settings, *, log: Log | None = None, validate: bool = True) 
         report = validate_store(settings, store, sources)
         if log is not None:
             c = report.counts()
-            log(f"validated: {c['Violation']} violations, {c['Warning']} warnings, {c['Info']} suggestions")
+            log(
+                f"validated: {c['Violation']} violations, {c['Warning']} warnings, {c['Info']} suggestions"
+            )
         if not report.conforms:
-            error = ValidationFailed(f"{len(report.violations)} violations: the data does not conform")
+            error = ValidationFailed(
+                f"{len(report.violations)} violations: the data does not conform"
+            )
             error.report = report  # type: ignore[attr-defined]
             raise error
     if settings.check_consistency:
@@ -156,8 +164,14 @@ def build(settings: Settings, *, log: Log | None = None, validate: bool = True) 
             log("consistent under HermiT")
     manifest = write_dist(settings, store, sources, counts, inferred, time.perf_counter() - started)
     return Built(
-        settings.dist_path, store, sources, counts, inferred, report,
-        time.perf_counter() - started, manifest,
+        settings.dist_path,
+        store,
+        sources,
+        counts,
+        inferred,
+        report,
+        time.perf_counter() - started,
+        manifest,
     )
 
 
@@ -175,7 +189,10 @@ def write_dist(
     tmp = Path(tempfile.mkdtemp(prefix=".dist-", dir=dist.parent))
     try:
         ox.serialize(store, str(tmp / DUMP_NQUADS), ox.RdfFormat.N_QUADS)
-        union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        union = store.query(
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+        )
+        assert isinstance(union, ox.QueryTriples)
         ox.serialize(union, str(tmp / DUMP_TURTLE), ox.RdfFormat.TURTLE)
         ox.serialize(store, str(tmp / DUMP_JSONLD), ox.RdfFormat.JSON_LD)
         void = describe_dataset(settings, store, sources, inferred)
@@ -185,12 +202,16 @@ def write_dist(
             "base_iri": settings.base_iri,
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "seconds": round(seconds, 3),
-            "inputs": {s.relative: hashlib.sha256(s.path.read_bytes()).hexdigest() for s in sources},
+            "inputs": {
+                s.relative: hashlib.sha256(s.path.read_bytes()).hexdigest() for s in sources
+            },
             "triples_per_graph": counts,
             "asserted": sum(counts.values()),
             "inferred": inferred,
         }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+        (tmp / MANIFEST).write_text(
+            json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8"
+        )
         old = None
         if dist.exists():
             old = Path(tempfile.mkdtemp(prefix=".dist-old-", dir=dist.parent))

@@ -146,7 +146,9 @@ def read_query(path: Path) -> NamedQuery:
                 required=bool(spec.get("required", False)),
             )
         )
-    extra = {k: v for k, v in header.items() if k not in ("title", "description", "parameters", "tags")}
+    extra = {
+        k: v for k, v in header.items() if k not in ("title", "description", "parameters", "tags")
+    }
     return NamedQuery(
         name=name,
         title=header["title"].strip(),

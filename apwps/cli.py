@@ -64,7 +64,9 @@ def _parse_set(values: Sequence[str]) -> dict[str, str]:
     return parsed
 
 
-SETTINGS_HELP = "\b\n" + "\n".join(f"  {s.name} (default {s.default!r}): {s.help}" for s in SETTINGS)
+SETTINGS_HELP = "\b\n" + "\n".join(
+    f"  {s.name} (default {s.default!r}): {s.help}" for s in SETTINGS
+)
 
 
 @click.group(
@@ -75,11 +77,19 @@ SETTINGS_HELP = "\b\n" + "\n".join(f"  {s.name} (default {s.default!r}): {s.help
 )
 @click.version_option(__version__, prog_name="apwps")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), help="Project directory.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Settings file (TOML).")
-@click.option("--set", "set_values", multiple=True, metavar="NAME=VALUE", help="Override a setting.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (TOML).",
+)
+@click.option(
+    "--set", "set_values", multiple=True, metavar="NAME=VALUE", help="Override a setting."
+)
 @click.pass_context
-def main(ctx: click.Context, root: Path | None, config_file: Path | None, set_values: tuple[str, ...]) -> None:
+def main(
+    ctx: click.Context, root: Path | None, config_file: Path | None, set_values: tuple[str, ...]
+) -> None:
     overrides: dict[str, Any] = _parse_set(set_values)
     if root is not None:
         overrides["root"] = str(root)
@@ -90,7 +100,9 @@ def main(ctx: click.Context, root: Path | None, config_file: Path | None, set_va
         sys.exit(EXIT_BAD_INPUT)
 
 
-@main.command(help="Load ontology/, shapes/ and data/, validate, infer, check consistency, write dist/.")
+@main.command(
+    help="Load ontology/, shapes/ and data/, validate, infer, check consistency, write dist/."
+)
 @click.option("--skip-consistency", is_flag=True, help="Skip the HermiT consistency check.")
 @click.option("--quiet", "-q", is_flag=True, help="Only print errors.")
 @click.pass_context
@@ -123,11 +135,19 @@ def _print_report(report: Report, output: str, names: Sequence[str]) -> None:
         click.echo(summary_line(report, names))
 
 
-@main.command(help="Validate entry files against the shapes, in the context of the whole graph. "
-              "Exit 0 when all conform, 1 on violations, 2 for unreadable or malformed input.")
+@main.command(
+    help="Validate entry files against the shapes, in the context of the whole graph. "
+    "Exit 0 when all conform, 1 on violations, 2 for unreadable or malformed input."
+)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "output", type=click.Choice(["text", "json", "turtle"]), default="text",
-              show_default=True, help="Report format (turtle: the standard SHACL validation report).")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="Report format (turtle: the standard SHACL validation report).",
+)
 @click.pass_context
 @handle_errors
 def validate(ctx: click.Context, files: tuple[Path, ...], output: str) -> None:
@@ -142,14 +162,25 @@ def validate(ctx: click.Context, files: tuple[Path, ...], output: str) -> None:
 
 @main.command(help="Run a named query (see `apwps query --list`) or a .rq file against the graph.")
 @click.argument("query", required=False)
-@click.option("--format", "output", default=None,
-              help="json, xml, csv, tsv (SELECT/ASK); turtle, jsonld, rdfxml, ntriples (CONSTRUCT).")
-@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter.")
+@click.option(
+    "--format",
+    "output",
+    default=None,
+    help="json, xml, csv, tsv (SELECT/ASK); turtle, jsonld, rdfxml, ntriples (CONSTRUCT).",
+)
+@click.option(
+    "--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter."
+)
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
 @click.pass_context
 @handle_errors
-def query(ctx: click.Context, query: str | None, output: str | None, params: tuple[str, ...],
-          list_queries: bool) -> None:
+def query(
+    ctx: click.Context,
+    query: str | None,
+    output: str | None,
+    params: tuple[str, ...],
+    list_queries: bool,
+) -> None:
     from apwps.catalogue import Catalogue
     from apwps.results import kind_of, serialize
     from apwps.stores.open import open_store
@@ -179,8 +210,9 @@ def query(ctx: click.Context, query: str | None, output: str | None, params: tup
         raise click.BadParameter(str(exc.args[0]), param_hint="--format") from None
     if fmt.kind != kind:
         choices = ", ".join(f.name for f in formats.FORMATS if f.kind == kind)
-        raise click.BadParameter(f"{fmt.name} does not suit this answer; use one of {choices}",
-                                 param_hint="--format")
+        raise click.BadParameter(
+            f"{fmt.name} does not suit this answer; use one of {choices}", param_hint="--format"
+        )
     sys.stdout.buffer.write(serialize(result, fmt))
     sys.stdout.flush()
     if getattr(result, "truncated", False):
@@ -211,7 +243,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"  {name}: {count}")
 
 
-@main.command(help="Load the build into an external SPARQL engine through the Graph Store Protocol.")
+@main.command(
+    help="Load the build into an external SPARQL engine through the Graph Store Protocol."
+)
 @click.option("--endpoint", help="The engine's query endpoint (checks the load).")
 @click.option("--store-url", help="The engine's Graph Store Protocol endpoint.")
 @click.pass_context
@@ -245,8 +279,14 @@ def publish(ctx: click.Context, endpoint: str | None, store_url: str | None) -> 
 @click.option("--threads", type=int, help="Threads per process.")
 @click.pass_context
 @handle_errors
-def serve(ctx: click.Context, host: str | None, port: int | None, store: str | None,
-          workers: int | None, threads: int | None) -> None:
+def serve(
+    ctx: click.Context,
+    host: str | None,
+    port: int | None,
+    store: str | None,
+    workers: int | None,
+    threads: int | None,
+) -> None:
     from apwps.stores.open import open_store
     from server import create_app
     from server.wsgi import run
@@ -257,11 +297,20 @@ def serve(ctx: click.Context, host: str | None, port: int | None, store: str | N
     run(app, settings, log=_log)
 
 
-@main.command("import-wps-index", help="Turn the WPS Index workbook into RDF Data Cube observations.")
-@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path),
-                default=Path("sources/wps-index/WPS-Index-2025-Data.xlsx"))
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("data/observations/wps-index-2025-26.ttl"), show_default=True)
+@main.command(
+    "import-wps-index", help="Turn the WPS Index workbook into RDF Data Cube observations."
+)
+@click.argument(
+    "workbook",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("sources/wps-index/WPS-Index-2025-Data.xlsx"),
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("data/observations/wps-index-2025-26.ttl"),
+    show_default=True,
+)
 @click.pass_context
 @handle_errors
 def import_wps_index(ctx: click.Context, workbook: Path, output: Path) -> None:

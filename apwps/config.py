@@ -30,7 +30,9 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("root", str, ".", "Project directory holding ontology/, shapes/, data/ and queries/."),
-    Setting("dist_dir", str, "dist", "Where `build` writes dumps (relative to `root` unless absolute)."),
+    Setting(
+        "dist_dir", str, "dist", "Where `build` writes dumps (relative to `root` unless absolute)."
+    ),
     Setting("base_iri", str, "https://w3id.org/apwps/", "Base of every IRI the graph mints."),
     Setting(
         "public_url",
@@ -39,7 +41,9 @@ SETTINGS: tuple[Setting, ...] = (
         "The URL the server is reached at, when it differs from `base_iri` "
         "(empty: IRIs under `base_iri` are mapped to this server's own paths).",
     ),
-    Setting("store", str, "memory", "`memory` (embedded Oxigraph) or `sparql` (an external engine)."),
+    Setting(
+        "store", str, "memory", "`memory` (embedded Oxigraph) or `sparql` (an external engine)."
+    ),
     Setting("sparql_query_url", str, "", "Query endpoint of the external engine (store = sparql)."),
     Setting(
         "sparql_graph_store_url",
@@ -47,7 +51,9 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "SPARQL 1.1 Graph Store Protocol endpoint of the external engine, used by `publish`.",
     ),
-    Setting("sparql_update_url", str, "", "Update endpoint of the external engine, used by `publish`."),
+    Setting(
+        "sparql_update_url", str, "", "Update endpoint of the external engine, used by `publish`."
+    ),
     Setting("remote_timeout_s", float, 30.0, "Seconds to wait for the external engine."),
     Setting("host", str, "127.0.0.1", "Address `serve` listens on."),
     Setting("port", int, 5000, "Port `serve` listens on (0 picks a free port)."),
@@ -63,7 +69,9 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Token that allows submitting entries; empty means no writes are accepted.",
     ),
-    Setting("check_consistency", bool, True, "Run the OWL reasoner's consistency check in `build`."),
+    Setting(
+        "check_consistency", bool, True, "Run the OWL reasoner's consistency check in `build`."
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -127,7 +135,9 @@ def _coerce(setting: Setting, value: Any, origin: str) -> Any:
             f"is not a valid {setting.type.__name__}"
         ) from exc
     if setting.type in (int, float) and coerced < 0:
-        raise ConfigError(f"setting {setting.name!r} ({origin}) must not be negative, found {value!r}")
+        raise ConfigError(
+            f"setting {setting.name!r} ({origin}) must not be negative, found {value!r}"
+        )
     return coerced
 
 
@@ -145,7 +155,9 @@ def load_settings(
 
     if read_environment:
         path = config_file or env.get("APWPS_CONFIG")
-        root = Path(str((overrides or {}).get("root") or env.get("APWPS_ROOT") or values.get("root", ".")))
+        root = Path(
+            str((overrides or {}).get("root") or env.get("APWPS_ROOT") or values.get("root", "."))
+        )
         candidate = Path(path) if path else root / "apwps.toml"
         if path and not candidate.is_file():
             raise ConfigError(f"settings file {candidate} does not exist (named by APWPS_CONFIG)")

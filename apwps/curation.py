@@ -82,9 +82,9 @@ def validate_submissions(
     else:
         store, sources = context
     for submission, quads in parsed:
-        store.remove_graph(ox.NamedNode(submission.graph_iri)) if store.contains_named_graph(
-            ox.NamedNode(submission.graph_iri)
-        ) else None
+        graph_name: ox.NamedNode | ox.BlankNode = ox.NamedNode(submission.graph_iri)
+        if store.contains_named_graph(graph_name):
+            store.remove_graph(graph_name)
         store.extend(quads)
     materialise(store, settings.base_iri + INFERRED_GRAPH)
 

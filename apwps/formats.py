@@ -36,7 +36,9 @@ class Format:
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("turtle", "graph", ("text/turtle", "application/x-turtle"), (".ttl",), "turtle", "Turtle"),
+    Format(
+        "turtle", "graph", ("text/turtle", "application/x-turtle"), (".ttl",), "turtle", "Turtle"
+    ),
     Format(
         "jsonld",
         "graph",

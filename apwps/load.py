@@ -93,18 +93,23 @@ def check_safe(data: bytes, fmt: Format, source: str) -> None:
             SafeElementTree.fromstring(data, forbid_dtd=False, forbid_entities=True)
         except DefusedXmlException as exc:
             raise InputError(
-                f"RDF/XML that declares entities is refused ({exc.__class__.__name__})", source=source
+                f"RDF/XML that declares entities is refused ({exc.__class__.__name__})",
+                source=source,
             ) from exc
         except SafeElementTree.ParseError as exc:
             line, column = exc.position
-            raise InputError(f"malformed XML: {exc}", source=source, line=line, column=column) from exc
+            raise InputError(
+                f"malformed XML: {exc}", source=source, line=line, column=column
+            ) from exc
     elif fmt.name == "jsonld":
         try:
             document = json.loads(data)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             line = getattr(exc, "lineno", None)
             column = getattr(exc, "colno", None)
-            raise InputError(f"malformed JSON: {exc}", source=source, line=line, column=column) from exc
+            raise InputError(
+                f"malformed JSON: {exc}", source=source, line=line, column=column
+            ) from exc
         for context in _contexts(document):
             if isinstance(context, str):
                 raise InputError(
@@ -112,7 +117,9 @@ def check_safe(data: bytes, fmt: Format, source: str) -> None:
                     source=source,
                 )
             if isinstance(context, dict) and "@import" in context:
-                raise InputError("JSON-LD @import is not fetched: put the context inline", source=source)
+                raise InputError(
+                    "JSON-LD @import is not fetched: put the context inline", source=source
+                )
 
 
 def _contexts(node: Any) -> Iterator[Any]:
@@ -153,7 +160,9 @@ def parse_bytes(
     except Exception as exc:  # rdflib raises many types; all mean malformed input here
         line = getattr(exc, "lines", None)
         raise InputError(
-            str(getattr(exc, "_why", exc)), source=source, line=line + 1 if line is not None else None
+            str(getattr(exc, "_why", exc)),
+            source=source,
+            line=line + 1 if line is not None else None,
         ) from exc
     if isinstance(dataset, rdflib.Dataset):
         return [from_rdflib_quad(quad) for quad in dataset.quads((None, None, None, None))]

@@ -6,7 +6,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-_PREFIX = re.compile(r"^\s*@?prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
+_PREFIX = re.compile(
+    r"^\s*@?prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE
+)
 
 
 @lru_cache(maxsize=4096)
@@ -23,7 +25,7 @@ def line_of(text_lines: tuple[str, ...] | list[str], iri: str) -> int | None:
     spellings = [f"<{iri}>", f'"@id": "{iri}"', f'rdf:about="{iri}"']
     for prefix, namespace in _PREFIX.findall(text):
         if namespace and iri.startswith(namespace):
-            local = iri[len(namespace):]
+            local = iri[len(namespace) :]
             if re.fullmatch(r"[\w-]*", local):
                 spellings.append(f"{prefix}:{local}")
     for number, line in enumerate(text_lines, start=1):

@@ -9,6 +9,8 @@ that never reaches the network.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -37,7 +39,9 @@ RULES: dict[str, str] = {
     "symmetric": "CONSTRUCT { ?o ?p ?s } WHERE { ?p a owl:SymmetricProperty . ?s ?p ?o . "
     "FILTER(!isLiteral(?o)) }",
 }
-TRANSITIVE_PROPERTIES = "SELECT DISTINCT ?p WHERE { ?p a owl:TransitiveProperty . FILTER(isIRI(?p)) }"
+TRANSITIVE_PROPERTIES = (
+    "SELECT DISTINCT ?p WHERE { ?p a owl:TransitiveProperty . FILTER(isIRI(?p)) }"
+)
 MAX_ROUNDS = 10
 
 
@@ -48,22 +52,29 @@ class InferenceReport:
 
 
 def _asserted(store: ox.Store, triple: ox.Triple) -> bool:
-    return any(True for _ in store.quads_for_pattern(triple.subject, triple.predicate, triple.object))
+    return any(
+        True for _ in store.quads_for_pattern(triple.subject, triple.predicate, triple.object)
+    )
 
 
 def materialise(store: ox.Store, inferred_graph: str) -> InferenceReport:
     """Add the entailed triples that no graph holds yet to `inferred_graph`, until a fixpoint."""
     graph = ox.NamedNode(inferred_graph)
-    store.remove_graph(graph) if store.contains_named_graph(graph) else None
+    if store.contains_named_graph(graph):
+        store.remove_graph(graph)
     total = 0
     for round_number in range(1, MAX_ROUNDS + 1):
         new: set[ox.Triple] = set()
         queries = [PREFIXES + rule for rule in RULES.values()]
-        for row in store.query(PREFIXES + TRANSITIVE_PROPERTIES, use_default_graph_as_union=True):
+        properties = store.query(PREFIXES + TRANSITIVE_PROPERTIES, use_default_graph_as_union=True)
+        assert isinstance(properties, ox.QuerySolutions)
+        for row in properties:
             prop = row["p"]
             queries.append(f"CONSTRUCT {{ ?s {prop} ?o }} WHERE {{ ?s {prop} ?m . ?m {prop}+ ?o }}")
         for query in queries:
-            for triple in store.query(query, use_default_graph_as_union=True):
+            triples = store.query(query, use_default_graph_as_union=True)
+            assert isinstance(triples, ox.QueryTriples)
+            for triple in triples:
                 if isinstance(triple.subject, ox.Literal) or triple in new:
                     continue
                 if not _asserted(store, triple):
@@ -80,9 +91,24 @@ def materialise(store: ox.Store, inferred_graph: str) -> InferenceReport:
 # Datatypes in the OWL 2 datatype map that HermiT accepts; literals of others (xsd:date, xsd:gYear)
 # are left out of the reasoner's copy.
 _OWL2_DATATYPES = {
-    XSD.string, XSD.boolean, XSD.decimal, XSD.integer, XSD.double, XSD.float, XSD.dateTime,
-    XSD.anyURI, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.int, XSD.long, RDF.langString,
-    RDF.PlainLiteral, XSD.normalizedString, XSD.token, XSD.language, XSD.dateTimeStamp,
+    XSD.string,
+    XSD.boolean,
+    XSD.decimal,
+    XSD.integer,
+    XSD.double,
+    XSD.float,
+    XSD.dateTime,
+    XSD.anyURI,
+    XSD.nonNegativeInteger,
+    XSD.positiveInteger,
+    XSD.int,
+    XSD.long,
+    RDF.langString,
+    RDF.PlainLiteral,
+    XSD.normalizedString,
+    XSD.token,
+    XSD.language,
+    XSD.dateTimeStamp,
 }
 
 
@@ -97,14 +123,30 @@ class ReasonerUnavailable(ApwpsError):
 def reasoner_copy(graph: rdflib.Graph) -> rdflib.Graph:
     """The graph as HermiT can take it: no imports, individuals declared, OWL 2 datatypes only."""
     copy = rdflib.Graph()
-    schema_types = {OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
-                    OWL.AnnotationProperty, RDF.Property, OWL.Ontology, OWL.Restriction,
-                    OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.FunctionalProperty,
-                    OWL.InverseFunctionalProperty, OWL.AllDisjointClasses, RDFS.Datatype}
+    schema_types = {
+        OWL.Class,
+        RDFS.Class,
+        OWL.ObjectProperty,
+        OWL.DatatypeProperty,
+        OWL.AnnotationProperty,
+        RDF.Property,
+        OWL.Ontology,
+        OWL.Restriction,
+        OWL.TransitiveProperty,
+        OWL.SymmetricProperty,
+        OWL.FunctionalProperty,
+        OWL.InverseFunctionalProperty,
+        OWL.AllDisjointClasses,
+        RDFS.Datatype,
+    }
     for s, p, o in graph:
         if p == OWL.imports:
             continue
-        if isinstance(o, rdflib.Literal) and o.datatype is not None and o.datatype not in _OWL2_DATATYPES:
+        if (
+            isinstance(o, rdflib.Literal)
+            and o.datatype is not None
+            and o.datatype not in _OWL2_DATATYPES
+        ):
             continue
         copy.add((s, p, o))
     for subject, cls in graph.subject_objects(RDF.type):
@@ -116,19 +158,25 @@ def reasoner_copy(graph: rdflib.Graph) -> rdflib.Graph:
 def check_consistency(graph: rdflib.Graph) -> None:
     """Raise InconsistentOntology when HermiT finds the graph inconsistent. Needs Java."""
     if shutil.which("java") is None:
-        raise ReasonerUnavailable("the consistency check needs Java (HermiT runs on it); none found")
+        raise ReasonerUnavailable(
+            "the consistency check needs Java (HermiT runs on it); none found"
+        )
     import owlready2  # imported late: it starts slowly and only this check needs it
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "apwps-reasoner-copy.owl"
         reasoner_copy(graph).serialize(destination=str(path), format="xml")
         world = owlready2.World()
-        ontology = world.get_ontology(path.as_uri()).load(only_local=True)
+        chatter = io.StringIO()  # owlready2 prints punning warnings to stderr; keep them quiet
         try:
-            with ontology:
-                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+            with contextlib.redirect_stderr(chatter), contextlib.redirect_stdout(chatter):
+                ontology = world.get_ontology(path.as_uri()).load(only_local=True)
+                with ontology:
+                    owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError as exc:
-            raise InconsistentOntology(f"the ontology and data are inconsistent (HermiT): {exc}") from exc
+            raise InconsistentOntology(
+                f"the ontology and data are inconsistent (HermiT): {exc}"
+            ) from exc
         except owlready2.OwlReadyJavaError as exc:
             raise ReasonerUnavailable(f"HermiT failed to run: {str(exc)[-400:]}") from exc
         finally:

@@ -23,7 +23,10 @@ def to_rdflib_result(result: SelectResult | AskResult) -> Result:
         return answer
     answer = Result("SELECT")
     answer.vars = [Variable(v) for v in result.variables]
-    answer.bindings = [{Variable(k): v for k, v in row.items()} for row in result.rows]
+    answer.bindings = [
+        {Variable(k): v for k, v in row.items()}  # type: ignore[misc]
+        for row in result.rows
+    ]
     return answer
 
 
@@ -42,7 +45,8 @@ def serialize(result: QueryResult, fmt: Format) -> bytes:
         # rdflib has no TSV writer: Oxigraph's writes it from the standard JSON form.
         as_json = to_rdflib_result(result).serialize(format="json", encoding="utf-8")
         parsed = ox.parse_query_results(as_json, format=ox.QueryResultsFormat.JSON)
-        tsv: bytes = parsed.serialize(format=ox.QueryResultsFormat.TSV)
+        tsv = parsed.serialize(format=ox.QueryResultsFormat.TSV)
+        assert tsv is not None
         return tsv
     data = to_rdflib_result(result).serialize(format=fmt.rdflib_name, encoding="utf-8")
     assert data is not None

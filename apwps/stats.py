@@ -50,4 +50,6 @@ def collect(settings: Settings, store: Store) -> Stats:
     collections = Counter(
         s.collection for s in discover(settings.root_path, settings.base_iri, ("data",))
     )
-    return Stats(asserted, inferred, len(counts.per_graph), per_class, dict(sorted(collections.items())))
+    return Stats(
+        asserted, inferred, len(counts.per_graph), per_class, dict(sorted(collections.items()))
+    )

@@ -114,7 +114,12 @@ def findings_from(
         path = results.value(result, SH.resultPath)
         shape = results.value(result, SH.sourceShape)
         value = results.value(result, SH.value)
-        severity = SEVERITIES.get(results.value(result, SH.resultSeverity), "Violation")  # type: ignore[arg-type]
+        severity_node = results.value(result, SH.resultSeverity)
+        severity = (
+            SEVERITIES.get(severity_node, "Violation")
+            if isinstance(severity_node, rdflib.URIRef)
+            else "Violation"
+        )
         messages = [str(m) for m in results.objects(result, SH.resultMessage)]
         message = messages[0] if messages else "does not conform"
         entry = str(focus)

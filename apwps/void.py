@@ -16,12 +16,21 @@ VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 LICENCE = rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
-DUMPS = (("apwps.nq", "application/n-quads"), ("apwps.ttl", "text/turtle"),
-         ("apwps.jsonld", "application/ld+json"))
+DUMPS = (
+    ("apwps.nq", "application/n-quads"),
+    ("apwps.ttl", "text/turtle"),
+    ("apwps.jsonld", "application/ld+json"),
+)
+
+
+def _rows(store: ox.Store, query: str) -> ox.QuerySolutions:
+    result = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    return result
 
 
 def _count(store: ox.Store, query: str) -> int:
-    row = next(iter(store.query(query, use_default_graph_as_union=True)))
+    row = next(iter(_rows(store, query)))
     return int(row["n"].value)
 
 
@@ -42,17 +51,28 @@ def describe_dataset(
     g.add((ds, RDF.type, VOID.Dataset))
     g.add((ds, RDF.type, DCAT.Dataset))
     g.add((ds, DCTERMS.title, rdflib.Literal("AP-WPS Knowledge Graph", lang="en")))
-    g.add((ds, DCTERMS.description, rdflib.Literal(
-        "Atrocity prevention and Women, Peace and Security frameworks, organisations, risk factors, "
-        "indicators, recommendations and resources as linked data.", lang="en")))
+    g.add(
+        (
+            ds,
+            DCTERMS.description,
+            rdflib.Literal(
+                "Atrocity prevention and Women, Peace and Security frameworks, organisations, risk factors, "
+                "indicators, recommendations and resources as linked data.",
+                lang="en",
+            ),
+        )
+    )
     g.add((ds, DCTERMS.license, LICENCE))
     g.add((ds, DCTERMS.publisher, rdflib.URIRef(base + "id/agents/editors")))
     g.add((ds, FOAF.homepage, rdflib.URIRef(base)))
     g.add((ds, VOID.sparqlEndpoint, rdflib.URIRef(base + "sparql")))
     g.add((ds, VOID.uriSpace, rdflib.Literal(base + "id/")))
     g.add((ds, VOID.rootResource, rdflib.URIRef(base + "id/guide")))
-    for example in ("id/frameworks/un-framework-of-analysis", "id/crimes/genocide",
-                    "id/publications/policy-brief-1-2024"):
+    for example in (
+        "id/frameworks/un-framework-of-analysis",
+        "id/crimes/genocide",
+        "id/publications/policy-brief-1-2024",
+    ):
         g.add((ds, VOID.exampleResource, rdflib.URIRef(base + example)))
     for name, media_type in DUMPS:
         dump = rdflib.URIRef(base + "dumps/" + name)
@@ -63,7 +83,9 @@ def describe_dataset(
         g.add((dist, DCAT.downloadURL, dump))
         g.add((dist, DCAT.mediaType, rdflib.Literal(media_type)))
     union = "{ ?s ?p ?o }"
-    triples = _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {union} }}")
+    triples = _count(
+        store, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {union} }}"
+    )
     g.add((ds, VOID.triples, rdflib.Literal(triples, datatype=XSD.integer)))
     for prop, query in (
         (VOID.entities, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c . FILTER(isIRI(?s)) }"),
@@ -73,16 +95,16 @@ def describe_dataset(
         (VOID.distinctObjects, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
     ):
         g.add((ds, prop, rdflib.Literal(_count(store, query), datatype=XSD.integer)))
-    for row in store.query(
+    for row in _rows(
+        store,
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c . FILTER(isIRI(?c)) } GROUP BY ?c",
-        use_default_graph_as_union=True,
     ):
         part = rdflib.URIRef(f"{ds}#class-{hashlib.sha1(row['c'].value.encode()).hexdigest()[:12]}")
         g.add((ds, VOID.classPartition, part))
         g.add((part, VOID["class"], rdflib.URIRef(row["c"].value)))
         g.add((part, VOID.entities, rdflib.Literal(int(row["n"].value), datatype=XSD.integer)))
     namespaces = set()
-    for row in store.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }", use_default_graph_as_union=True):
+    for row in _rows(store, "SELECT DISTINCT ?p WHERE { ?s ?p ?o }"):
         iri = row["p"].value
         cut = max(iri.rfind("#"), iri.rfind("/"))
         namespaces.add(iri[: cut + 1])

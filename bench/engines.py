@@ -15,9 +15,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from apwps.build import open_built
 from apwps.catalogue import Catalogue
 from apwps.config import load_settings
-from apwps.build import open_built
 from apwps.stores.memory import MemoryStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,10 +82,11 @@ def main() -> None:
     ratios = []
     for named in catalogue:
         bindings = named.bindings({})
-        t_ox = timed(lambda: memory.query(named.text, bindings=bindings), args.repeat)
-        t_rdf = timed(lambda: list(rdf.query(named.text, initBindings=bindings)), args.repeat)
+        text = named.text
+        t_ox = timed(lambda: memory.query(text, bindings=bindings), args.repeat)  # noqa: B023
+        t_rdf = timed(lambda: list(rdf.query(text, initBindings=bindings)), args.repeat)  # noqa: B023
         t_oxr = (
-            timed(lambda: list(oxr.query(named.text, initBindings=bindings)), args.repeat)
+            timed(lambda: list(oxr.query(text, initBindings=bindings)), args.repeat)  # noqa: B023
             if oxr is not None
             else float("nan")
         )

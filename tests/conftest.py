@@ -45,7 +45,9 @@ class Process:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
-def wait_until_up(url: str, process: subprocess.Popen[bytes], log_path: Path, seconds: float = 60) -> None:
+def wait_until_up(
+    url: str, process: subprocess.Popen[bytes], log_path: Path, seconds: float = 60
+) -> None:
     """Poll `url` until it answers; fail with the process's log if it dies or never answers."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -57,7 +59,9 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], log_path: Path, se
         except requests.RequestException:
             time.sleep(0.2)
     process.kill()
-    pytest.fail(f"server did not answer at {url} within {seconds} s:\n{log_path.read_text()[-4000:]}")
+    pytest.fail(
+        f"server did not answer at {url} within {seconds} s:\n{log_path.read_text()[-4000:]}"
+    )
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -109,13 +113,27 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-def start_server(settings: Settings, tmp: Path, *extra_args: str, env: dict[str, str] | None = None) -> Process:
+def start_server(
+    settings: Settings, tmp: Path, *extra_args: str, env: dict[str, str] | None = None
+) -> Process:
     port = free_port()
     log_path = tmp / f"apwps-serve-{port}.log"
     command = [
-        sys.executable, "-m", "apwps.cli", "--root", settings.root,
-        "--set", f"dist_dir={settings.dist_dir}", "--set", "check_consistency=false",
-        "serve", "--host", "127.0.0.1", "--port", str(port), *extra_args,
+        sys.executable,
+        "-m",
+        "apwps.cli",
+        "--root",
+        settings.root,
+        "--set",
+        f"dist_dir={settings.dist_dir}",
+        "--set",
+        "check_consistency=false",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *extra_args,
     ]
     full_env = {**os.environ, **(env or {})}
     with log_path.open("wb") as log:
@@ -126,9 +144,13 @@ def start_server(settings: Settings, tmp: Path, *extra_args: str, env: dict[str,
 
 
 @pytest.fixture(scope="session")
-def live_server(settings: Settings, built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Process]:  # type: ignore[no-untyped-def]
+def live_server(
+    settings: Settings, built, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Process]:  # type: ignore[no-untyped-def]
     """The real server (`apwps serve`, gunicorn) on a free loopback port, over the session's build."""
-    server = start_server(settings, tmp_path_factory.mktemp("live"), "--workers", "2", "--threads", "4")
+    server = start_server(
+        settings, tmp_path_factory.mktemp("live"), "--workers", "2", "--threads", "4"
+    )
     yield server
     stop(server.process)
 

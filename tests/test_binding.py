@@ -20,7 +20,13 @@ def _store() -> ox.Store:
     store = ox.Store()
     ex = "http://example.org/ns#"
     for s, label in (("a", "Alpha"), ("b", 'Quote " and } brace')):
-        store.add(ox.Quad(ox.NamedNode(f"http://example.org/{s}"), ox.NamedNode(ex + "label"), ox.Literal(label)))
+        store.add(
+            ox.Quad(
+                ox.NamedNode(f"http://example.org/{s}"),
+                ox.NamedNode(ex + "label"),
+                ox.Literal(label),
+            )
+        )
     return store
 
 
@@ -39,6 +45,8 @@ def test_iri_that_would_break_out_is_refused() -> None:
 
 
 def test_construct_binds_in_where_not_template() -> None:
-    text = with_values("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": rdflib.URIRef("http://example.org/a")})
+    text = with_values(
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": rdflib.URIRef("http://example.org/a")}
+    )
     assert text.index("VALUES") > text.index("WHERE")
     assert len(list(_store().query(text))) == 1

@@ -30,12 +30,19 @@ def test_build_writes_dumps_void_and_manifest(tmp_path: Path) -> None:
     dataset = rdflib.Dataset()
     dataset.parse(dist / "apwps.nq", format="nquads")
     alpha = rdflib.URIRef(BASE + "id/frameworks/alpha")
-    graphs = {str(getattr(g, "identifier", g)) for _s, _p, _o, g in dataset.quads((alpha, None, None, None))}
+    graphs = {
+        str(getattr(g, "identifier", g))
+        for _s, _p, _o, g in dataset.quads((alpha, None, None, None))
+    }
     assert BASE + "graph/data/frameworks/alpha" in graphs
     # subclass and inverse entailments are materialised in the inferred graph
     inferred = dataset.graph(rdflib.URIRef(BASE + "graph/inferred"))
     assert (alpha, RDF.type, rdflib.URIRef(BASE + "ontology#Framework")) in inferred
-    assert (rdflib.URIRef(BASE + "id/frameworks/alpha-part"), rdflib.URIRef(BASE + "ontology#partOf"), alpha) in inferred
+    assert (
+        rdflib.URIRef(BASE + "id/frameworks/alpha-part"),
+        rdflib.URIRef(BASE + "ontology#partOf"),
+        alpha,
+    ) in inferred
     turtle = rdflib.Graph().parse(dist / "apwps.ttl")
     jsonld = rdflib.Dataset().parse(dist / "apwps.jsonld", format="json-ld")
     assert len(turtle) == built.manifest["asserted"] + built.inferred
@@ -45,8 +52,10 @@ def test_build_writes_dumps_void_and_manifest(tmp_path: Path) -> None:
     assert int(void.value(ds, VOID.triples)) == len(turtle)  # type: ignore[arg-type]
     manifest = json.loads((dist / "manifest.json").read_text())
     assert set(manifest["inputs"]) == {
-        "ontology/core.ttl", "shapes/framework.shapes.ttl",
-        "data/frameworks/alpha.ttl", "data/frameworks/beta.ttl",
+        "ontology/core.ttl",
+        "shapes/framework.shapes.ttl",
+        "data/frameworks/alpha.ttl",
+        "data/frameworks/beta.ttl",
     }
 
 
@@ -56,13 +65,21 @@ def test_fresh_build_is_reused_and_stale_one_rebuilt(tmp_path: Path) -> None:
     build(settings)
     assert is_fresh(settings)
     (tmp_path / "data" / "frameworks" / "gamma.ttl").write_text(
-        (tmp_path / "data" / "frameworks" / "beta.ttl").read_text().replace("beta", "gamma").replace("Beta", "Gamma")
+        (tmp_path / "data" / "frameworks" / "beta.ttl")
+        .read_text()
+        .replace("beta", "gamma")
+        .replace("Beta", "Gamma")
     )
     assert not is_fresh(settings)
     store = open_built(settings)  # rebuilds
     assert is_fresh(settings)
-    labels = {r["l"].value for r in store.query(
-        "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }", use_default_graph_as_union=True)}
+    labels = {
+        r["l"].value
+        for r in store.query(
+            "SELECT ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }",
+            use_default_graph_as_union=True,
+        )
+    }
     assert "Gamma" in labels
 
 
@@ -92,13 +109,20 @@ def test_violations_fail_the_build_with_findings(tmp_path: Path) -> None:
         build(settings)
     findings = caught.value.report.findings  # type: ignore[attr-defined]
     assert [(f.source, f.line, f.field, f.message) for f in findings] == [
-        ("data/frameworks/nameless.ttl", 3, "Label", "A framework needs a label: add rdflib:label".replace("rdflib", "rdfs"))
+        (
+            "data/frameworks/nameless.ttl",
+            3,
+            "Label",
+            "A framework needs a label: add rdflib:label".replace("rdflib", "rdfs"),
+        )
     ]
     assert not settings.dist_path.exists()
 
 
 def test_real_graph_builds_and_conforms(built) -> None:  # type: ignore[no-untyped-def]
     """The project's own content: every file loads, everything conforms, inferences were added."""
-    assert built.report is not None and built.report.conforms, [f.as_text() for f in built.report.violations]
+    assert built.report is not None and built.report.conforms, [
+        f.as_text() for f in built.report.violations
+    ]
     assert built.inferred > 0
     assert any(s.relative.startswith("data/") for s in built.sources)

@@ -43,7 +43,9 @@ def test_header_and_parameters(tmp_path: Path) -> None:
 )
 def test_typed_terms(tmp_path: Path, ptype: str, raw: str, expected: rdflib.Literal) -> None:
     path = tmp_path / "typed.rq"
-    path.write_text(f"#+ title: T\n#+ description: D\n#+ parameters:\n#+   v: {{type: {ptype}}}\nASK {{}}\n")
+    path.write_text(
+        f"#+ title: T\n#+ description: D\n#+ parameters:\n#+   v: {{type: {ptype}}}\nASK {{}}\n"
+    )
     assert read_query(path).bindings({"v": raw})["v"] == expected
 
 
@@ -51,7 +53,10 @@ def test_typed_terms(tmp_path: Path, ptype: str, raw: str, expected: rdflib.Lite
     ("header", "message"),
     [
         ("#+ description: D\n", "needs a 'title'"),
-        ("#+ title: T\n#+ description: D\n#+ parameters:\n#+   v: {type: colour}\n", "unknown type 'colour'"),
+        (
+            "#+ title: T\n#+ description: D\n#+ parameters:\n#+   v: {type: colour}\n",
+            "unknown type 'colour'",
+        ),
         ("#+ title: [unclosed\n", "not valid YAML"),
     ],
 )

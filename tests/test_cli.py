@@ -20,8 +20,19 @@ COMMANDS = ["serve", "build", "validate", "query", "stats", "publish", "import-w
 
 def apwps(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "apwps.cli", "--root", str(root), "--set", "check_consistency=false", *args],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "apwps.cli",
+            "--root",
+            str(root),
+            "--set",
+            "check_consistency=false",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -49,12 +60,23 @@ def test_build_query_and_stats(project: Path) -> None:
     answer = apwps(project, "query", "frameworks", "--format", "json")
     rows = json.loads(answer.stdout)["results"]["bindings"]
     assert [r["label"]["value"] for r in rows] == ["Alpha", "Beta"]
-    bound = apwps(project, "query", "frameworks", "--format", "csv",
-                  "-p", "framework=https://w3id.org/apwps/id/frameworks/beta")
+    bound = apwps(
+        project,
+        "query",
+        "frameworks",
+        "--format",
+        "csv",
+        "-p",
+        "framework=https://w3id.org/apwps/id/frameworks/beta",
+    )
     assert [r["label"] for r in csv.DictReader(io.StringIO(bound.stdout))] == ["Beta"]
     adhoc = project / "all.rq"
-    adhoc.write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s a <https://w3id.org/apwps/ontology#Framework> ; ?p ?o }")
-    graph = rdflib.Graph().parse(data=apwps(project, "query", str(adhoc), "--format", "ntriples").stdout, format="nt")
+    adhoc.write_text(
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s a <https://w3id.org/apwps/ontology#Framework> ; ?p ?o }"
+    )
+    graph = rdflib.Graph().parse(
+        data=apwps(project, "query", str(adhoc), "--format", "ntriples").stdout, format="nt"
+    )
     assert (rdflib.URIRef("https://w3id.org/apwps/id/frameworks/alpha"), None, None) in graph
     stats = json.loads(apwps(project, "stats", "--json").stdout)
     assert stats["entries_per_collection"] == {"frameworks": 2}
@@ -88,7 +110,9 @@ def test_validate_exit_codes(project: Path, tmp_path: Path) -> None:
     good = project / "data" / "frameworks" / "alpha.ttl"
     assert apwps(project, "validate", str(good)).returncode == 0
     bad = tmp_path / "nameless.ttl"
-    bad.write_text("<https://w3id.org/apwps/id/frameworks/x> a <https://w3id.org/apwps/ontology#Framework> .\n")
+    bad.write_text(
+        "<https://w3id.org/apwps/id/frameworks/x> a <https://w3id.org/apwps/ontology#Framework> .\n"
+    )
     result = apwps(project, "validate", "--format", "json", str(bad))
     assert result.returncode == 1
     report = json.loads(result.stdout)
@@ -96,7 +120,9 @@ def test_validate_exit_codes(project: Path, tmp_path: Path) -> None:
     assert [(f["field"], f["line"]) for f in report["findings"]] == [("Label", 1)]
     turtle = apwps(project, "validate", "--format", "turtle", str(bad))
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    assert (None, sh.conforms, rdflib.Literal(False)) in rdflib.Graph().parse(data=turtle.stdout, format="turtle")
+    assert (None, sh.conforms, rdflib.Literal(False)) in rdflib.Graph().parse(
+        data=turtle.stdout, format="turtle"
+    )
     malformed = tmp_path / "malformed.ttl"
     malformed.write_text("@prefix : <http://e/> .\n:a :b")
     result = apwps(project, "validate", str(malformed))
@@ -105,13 +131,19 @@ def test_validate_exit_codes(project: Path, tmp_path: Path) -> None:
 
 def test_unreachable_remote_is_one_sentence(project: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}"
-    result = apwps(project, "--set", "store=sparql", "--set", f"sparql_query_url={url}/query", "stats")
+    result = apwps(
+        project, "--set", "store=sparql", "--set", f"sparql_query_url={url}/query", "stats"
+    )
     assert result.returncode == 2
     assert f"{url}/query" in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     result = apwps(project, "publish", "--endpoint", f"{url}/query", "--store-url", f"{url}/store")
-    assert result.returncode == 2 and f"{url}/store" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.returncode == 2
+        and f"{url}/store" in result.stderr
+        and "Traceback" not in result.stderr
+    )
 
 
 def test_bad_setting_exits_2(project: Path) -> None:

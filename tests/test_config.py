@@ -23,7 +23,7 @@ def test_every_setting_has_a_field_with_the_same_default() -> None:
 
 
 def test_later_sources_win(tmp_path: Path) -> None:
-    (tmp_path / "apwps.toml").write_text('port = 6000\nmax_result_rows = 50\n', encoding="utf-8")
+    (tmp_path / "apwps.toml").write_text("port = 6000\nmax_result_rows = 50\n", encoding="utf-8")
     env = {"APWPS_PORT": "7000"}
     settings = load_settings({"root": str(tmp_path)}, environ=env)
     assert settings.max_result_rows == 50  # from the file

@@ -6,6 +6,7 @@ import http.server
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pyoxigraph as ox
 import pytest
@@ -45,7 +46,11 @@ def test_each_file_becomes_its_own_named_graph(tmp_path: Path) -> None:
         ("turtle", b'@prefix ex: <http://e/> .\nex:a ex:b ex:c .\nex:a ex:b "open\n', 3),
         ("ntriples", b"<http://a> <http://b> <http://c> .\n<http://a> <http://b> oops .\n", 2),
         ("jsonld", b'{"@id": "http://a",\n "http://b": [}', 2),
-        ("rdfxml", b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>\n<x>\n</rdf:RDF>", 3),
+        (
+            "rdfxml",
+            b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>\n<x>\n</rdf:RDF>",
+            3,
+        ),
     ],
 )
 def test_malformed_input_names_line(fmt: str, data: bytes, line: int) -> None:
@@ -56,9 +61,9 @@ def test_malformed_input_names_line(fmt: str, data: bytes, line: int) -> None:
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         _Recorder.hits.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "application/ld+json")

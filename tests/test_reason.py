@@ -21,18 +21,26 @@ def test_transitive_symmetric_and_inverse_entailments() -> None:
     store = ox.Store()
     owl = "http://www.w3.org/2002/07/owl#"
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-    store.extend([
-        _q(SKOS + "broader", "http://www.w3.org/2000/01/rdf-schema#subPropertyOf", SKOS + "broaderTransitive"),
-        _q(SKOS + "broaderTransitive", rdf_type, owl + "TransitiveProperty"),
-        _q(SKOS + "broader", owl + "inverseOf", SKOS + "narrower"),
-        _q(EX + "parallels", rdf_type, owl + "SymmetricProperty"),
-        _q(EX + "c", SKOS + "broader", EX + "b"),
-        _q(EX + "b", SKOS + "broader", EX + "a"),
-        _q(EX + "x", EX + "parallels", EX + "y"),
-    ])
+    store.extend(
+        [
+            _q(
+                SKOS + "broader",
+                "http://www.w3.org/2000/01/rdf-schema#subPropertyOf",
+                SKOS + "broaderTransitive",
+            ),
+            _q(SKOS + "broaderTransitive", rdf_type, owl + "TransitiveProperty"),
+            _q(SKOS + "broader", owl + "inverseOf", SKOS + "narrower"),
+            _q(EX + "parallels", rdf_type, owl + "SymmetricProperty"),
+            _q(EX + "c", SKOS + "broader", EX + "b"),
+            _q(EX + "b", SKOS + "broader", EX + "a"),
+            _q(EX + "x", EX + "parallels", EX + "y"),
+        ]
+    )
     report = materialise(store, EX + "inferred")
-    inferred = {(q.subject.value, q.predicate.value, q.object.value)
-                for q in store.quads_for_pattern(None, None, None, ox.NamedNode(EX + "inferred"))}
+    inferred = {
+        (q.subject.value, q.predicate.value, q.object.value)
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(EX + "inferred"))
+    }
     assert (EX + "c", SKOS + "broaderTransitive", EX + "a") in inferred
     assert (EX + "a", SKOS + "narrower", EX + "b") in inferred
     assert (EX + "y", EX + "parallels", EX + "x") in inferred
@@ -43,12 +51,15 @@ def test_transitive_symmetric_and_inverse_entailments() -> None:
 
 
 def test_inconsistency_is_reported() -> None:
-    graph = rdflib.Graph().parse(data="""
+    graph = rdflib.Graph().parse(
+        data="""
         @prefix owl: <http://www.w3.org/2002/07/owl#> .
         @prefix ex: <http://example.org/> .
         ex:A a owl:Class . ex:B a owl:Class . ex:A owl:disjointWith ex:B .
         ex:thing a ex:A, ex:B .
-    """, format="turtle")
+    """,
+        format="turtle",
+    )
     with pytest.raises(InconsistentOntology, match="inconsistent"):
         check_consistency(graph)
 

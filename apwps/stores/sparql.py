@@ -7,7 +7,6 @@ that queries see the union on every engine, whatever its own default-graph setti
 
 from __future__ import annotations
 
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -78,17 +77,17 @@ class SparqlStore(Store):
         max_rows: int | None = None,
     ) -> QueryResult:
         wrapper = self._wrapper(with_values(text, bindings or {}))
-        for graph in default_graphs or ():
-            wrapper.addDefaultGraph(graph)
-        for graph in named_graphs or ():
-            wrapper.addNamedGraph(graph)
+        for default_iri in default_graphs or ():
+            wrapper.addDefaultGraph(default_iri)
+        for named_iri in named_graphs or ():
+            wrapper.addNamedGraph(named_iri)
         query_type = wrapper.queryType
         try:
             if query_type in ("CONSTRUCT", "DESCRIBE"):
                 wrapper.setReturnFormat(TURTLE)
                 raw = wrapper.query().response.read()
                 graph = rdflib.Graph()
-                graph.parse(data=raw, format="turtle")
+                graph.parse(data=raw.decode("utf-8"), format="turtle")
                 truncated = max_rows is not None and len(graph) > max_rows
                 if truncated and max_rows is not None:
                     kept = rdflib.Graph()
@@ -102,7 +101,7 @@ class SparqlStore(Store):
             data = wrapper.query().convert()
         except SPARQLWrapperException as exc:
             raise QueryError(f"the SPARQL engine refused the query: {exc}") from exc
-        except (urllib.error.URLError, socket.timeout, ConnectionError) as exc:
+        except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
             raise self._fail(exc) from exc
         except (ValueError, rdflib.exceptions.ParserError) as exc:
             raise StoreError(
@@ -133,7 +132,7 @@ class SparqlStore(Store):
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")[:300]
             raise StoreError(f"the SPARQL engine at {url} refused the data: {exc.code} {detail}") from exc
-        except (urllib.error.URLError, socket.timeout, ConnectionError) as exc:
+        except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
             raise StoreError(
                 f"the SPARQL engine at {url} cannot be reached: {getattr(exc, 'reason', exc)}"
             ) from exc

@@ -1,0 +1,367 @@
+"""Describing one resource: the triples about an IRI (its document), the labels of everything it links
+to, the links that point at it, which statements were inferred, and its place in a concept scheme.
+
+Every answer comes from SPARQL run through the `Store` interface (the IRI is bound, never pasted), so
+the embedded and the remote store describe a resource alike. The result is language-neutral: pages
+pick the label in the reader's language when they render it.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import rdflib
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib.term import BNode, Literal, Node, URIRef
+
+from apwps.load import INFERRED_GRAPH
+from apwps.stores.base import GraphResult, SelectResult, Store
+
+APWPS = rdflib.Namespace("https://w3id.org/apwps/ontology#")
+BIBO = rdflib.Namespace("http://purl.org/ontology/bibo/")
+CITO = rdflib.Namespace("http://purl.org/spar/cito/")
+SCHEMA = rdflib.Namespace("https://schema.org/")
+
+PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+"""
+
+# The document of an IRI: what it says (with its blank nodes two levels deep, e.g. an author list
+# or a dated count) and the statements of other named resources that point at it.
+DOCUMENT = (
+    PREFIXES
+    + """CONSTRUCT { ?this ?p ?o . ?b ?bp ?bo . ?c ?cp ?co . ?s ?ip ?this }
+WHERE {
+  { ?this ?p ?o }
+  UNION { ?this ?p1 ?b . FILTER(isBlank(?b)) ?b ?bp ?bo }
+  UNION { ?this ?p2 ?b2 . FILTER(isBlank(?b2)) ?b2 ?p3 ?c . FILTER(isBlank(?c)) ?c ?cp ?co }
+  UNION { ?s ?ip ?this . FILTER(isIRI(?s)) }
+}"""
+)
+
+# Triples about the IRI that the build inferred (kept in their own named graph).
+INFERRED = """CONSTRUCT { ?this ?p ?o . ?s ?q ?this }
+WHERE { GRAPH ?inferred { { ?this ?p ?o } UNION { ?s ?q ?this } } }"""
+
+# Labels and notations of every IRI the document mentions, and of the concepts above it.
+LABELS = (
+    PREFIXES
+    + """SELECT DISTINCT ?this ?x ?lp ?l WHERE {
+  { ?this ?x ?o0 } UNION { ?this ?q0 ?x } UNION { ?s0 ?x ?this } UNION { ?x ?q1 ?this }
+  UNION { ?this skos:broader+ ?x }
+  UNION { ?this ?p1 ?b . FILTER(isBlank(?b)) { ?b ?x ?o1 } UNION { ?b ?q2 ?x } }
+  UNION { ?this ?p2 ?b2 . FILTER(isBlank(?b2)) ?b2 ?p3 ?c . FILTER(isBlank(?c))
+          { ?c ?x ?o2 } UNION { ?c ?q3 ?x } }
+  UNION { { ?x skos:inScheme ?this } UNION { ?this skos:hasTopConcept ?x } }
+  FILTER(isIRI(?x))
+  VALUES ?lp { rdfs:label skos:prefLabel skos:notation }
+  ?x ?lp ?l
+}"""
+)
+
+BROADER_CHAIN = PREFIXES + "SELECT DISTINCT ?this ?a ?b WHERE { ?this skos:broader* ?a . ?a skos:broader ?b }"
+
+SCHEME_MEMBERS = (
+    PREFIXES
+    + """SELECT DISTINCT ?this ?c ?broader WHERE {
+  { ?c skos:inScheme ?this } UNION { ?this skos:hasTopConcept ?c } UNION { ?c skos:topConceptOf ?this }
+  OPTIONAL { ?c skos:broader ?broader . FILTER EXISTS { ?broader skos:inScheme ?this } }
+}"""
+)
+
+INVERSES = PREFIXES + """SELECT DISTINCT ?p ?q WHERE {
+  { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } UNION { ?p a owl:SymmetricProperty BIND(?p AS ?q) }
+  FILTER(isIRI(?p) && isIRI(?q))
+}"""
+
+# The order properties are shown in; the rest follow alphabetically by label, then these last.
+FIRST: tuple[URIRef, ...] = (
+    RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.notation, DCTERMS.title,
+    SKOS.definition, DCTERMS.description, DCTERMS.creator, BIBO.authorList, BIBO.editor,
+    BIBO.editorList, DCTERMS.publisher, DCTERMS.issued, DCTERMS.isPartOf, DCTERMS.type,
+    SCHEMA.url, SKOS.inScheme, SKOS.topConceptOf, SKOS.broader, SKOS.narrower,
+)
+LAST: tuple[URIRef, ...] = (
+    SKOS.scopeNote, SKOS.editorialNote, DCTERMS.source, APWPS.verificationStatus,
+)
+# Properties whose values are text in several languages: only the reader's language is shown.
+LANGUAGE_TEXT: frozenset[URIRef] = frozenset(
+    {RDFS.label, SKOS.prefLabel, SKOS.definition, DCTERMS.description, DCTERMS.title,
+     SKOS.scopeNote, RDFS.comment}
+)
+# How an incoming link reads from the target's side, when the ontology names no inverse.
+INCOMING_NAMES: dict[URIRef, str] = {
+    CITO.cites: "cited by",
+    DCTERMS.isPartOf: "has part",
+    DCTERMS.hasPart: "part of",
+    APWPS.addressedTo: "addressed by",
+    DCTERMS.creator: "creator of",
+    DCTERMS.publisher: "publisher of",
+    DCTERMS.source: "source of",
+    DCTERMS.subject: "subject of",
+    DCTERMS.references: "referenced by",
+    DCTERMS.spatial: "spatial coverage of",
+    DCTERMS.type: "type of",
+    SKOS.broader: "narrower",
+    SKOS.narrower: "broader",
+    SKOS.inScheme: "concepts in this scheme",
+    SKOS.topConceptOf: "top concepts",
+    APWPS.verificationStatus: "status of",
+    BIBO.editor: "editor of",
+    RDF.type: "instances",
+    RDFS.subClassOf: "subclasses",
+}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The labels of one term, by language tag ("" for text without a language)."""
+
+    by_lang: Mapping[str, str]
+
+    def pick(self, langs: Sequence[str] = ()) -> str | None:
+        """The label in the first of `langs` that has one, else English, untagged, then any."""
+        if not self.by_lang:
+            return None
+        for lang in (*langs, "en", ""):
+            for tag, text in self.by_lang.items():
+                if tag == lang or (lang and tag.split("-")[0] == lang.split("-")[0]):
+                    return text
+        return self.by_lang[sorted(self.by_lang)[0]]
+
+
+NO_LABELS = Labels({})
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI, split into words (`addressesCrime` → `addresses crime`)."""
+    name = re.split(r"[#/]", iri.rstrip("/#"))[-1] or iri
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ")
+    return words if words.isupper() else words.lower() if name[:1].islower() else words
+
+
+def pick_language(literals: Iterable[Literal], langs: Sequence[str]) -> list[Literal]:
+    """Of texts given in several languages, those in the reader's best language (plus untagged)."""
+    items = list(literals)
+    tags = {lit.language or "" for lit in items}
+    if len(tags - {""}) <= 1:
+        return items
+    labels = Labels({tag: tag for tag in tags if tag})
+    best = labels.pick(langs)
+    return [lit for lit in items if (lit.language or "") in {best, ""}]
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value of a statement; blank nodes carry their own statements."""
+
+    term: Node
+    inferred: bool = False
+    nested: tuple[Statement, ...] = ()
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A property with its values (for incoming links: the subjects that point here)."""
+
+    property: URIRef
+    values: tuple[Value, ...]
+    incoming: bool = False
+
+    @property
+    def inferred(self) -> bool:
+        return all(v.inferred for v in self.values)
+
+
+@dataclass
+class Description:
+    """Everything a page or a document needs to know about one IRI."""
+
+    iri: URIRef
+    graph: rdflib.Graph
+    labels: dict[Node, Labels] = field(default_factory=dict)
+    notations: dict[Node, str] = field(default_factory=dict)
+    outgoing: list[Statement] = field(default_factory=list)
+    incoming: list[Statement] = field(default_factory=list)
+    broader_chain: list[URIRef] = field(default_factory=list)
+    members: list[tuple[URIRef, URIRef | None]] = field(default_factory=list)
+
+    @property
+    def exists(self) -> bool:
+        return (self.iri, None, None) in self.graph
+
+    def label(self, term: Node, langs: Sequence[str] = ()) -> str:
+        """The reader's label for a term, falling back to its humanised local name."""
+        if isinstance(term, Literal):
+            return str(term)
+        found = self.labels.get(term, NO_LABELS).pick(langs)
+        return found or (local_name(str(term)) if isinstance(term, URIRef) else "(unnamed)")
+
+    def languages(self) -> list[str]:
+        """Languages this resource's own labels come in (for the language switch)."""
+        return sorted(t for t in self.labels.get(self.iri, NO_LABELS).by_lang if t)
+
+    def values(self, prop: URIRef) -> list[Node]:
+        return sorted(self.graph.objects(self.iri, prop), key=str)
+
+    def first(self, prop: URIRef, langs: Sequence[str] = ()) -> Node | None:
+        found = self.values(prop)
+        if found and all(isinstance(v, Literal) for v in found):
+            found = pick_language(found, langs)  # type: ignore[arg-type]
+        return found[0] if found else None
+
+    @property
+    def types(self) -> list[URIRef]:
+        """The types stated in the data (the inferred superclasses are left to the inferred list)."""
+        stated = [v.term for s in self.outgoing if s.property == RDF.type for v in s.values
+                  if not v.inferred and isinstance(v.term, URIRef)]
+        return stated or [t for t in self.values(RDF.type) if isinstance(t, URIRef)]
+
+    @property
+    def all_types(self) -> set[URIRef]:
+        return {t for t in self.values(RDF.type) if isinstance(t, URIRef)}
+
+    @property
+    def is_scheme(self) -> bool:
+        return SKOS.ConceptScheme in self.all_types
+
+    @property
+    def schemes(self) -> list[URIRef]:
+        found = set(self.values(SKOS.inScheme)) | set(self.values(SKOS.topConceptOf))
+        return sorted(s for s in found if isinstance(s, URIRef))
+
+    @property
+    def narrower(self) -> list[URIRef]:
+        found = set(self.values(SKOS.narrower)) | set(self.graph.subjects(SKOS.broader, self.iri))
+        return sorted((n for n in found if isinstance(n, URIRef)), key=self.sort_key)
+
+    def sort_key(self, term: Node) -> tuple[list[tuple[int, str]], str]:
+        """Natural order by notation (7.2 before 7.10), then by English label."""
+        notation = self.notations.get(term, "")
+        parts = [(int(p), "") if p.isdigit() else (0, p) for p in re.split(r"[.\s]", notation) if p]
+        return parts, self.label(term).lower()
+
+    def incoming_name(self, statement: Statement, langs: Sequence[str] = ()) -> str:
+        return INCOMING_NAMES.get(statement.property) or f"{self.label(statement.property, langs)} (from)"
+
+
+def _select(store: Store, text: str, bindings: Mapping[str, Node]) -> SelectResult:
+    result = store.query(text, bindings=bindings)
+    assert isinstance(result, SelectResult)
+    return result
+
+
+def _construct(store: Store, text: str, bindings: Mapping[str, Node]) -> rdflib.Graph:
+    result = store.query(text, bindings=bindings)
+    assert isinstance(result, GraphResult)
+    return result.graph
+
+
+_INVERSES: weakref.WeakKeyDictionary[Store, dict[URIRef, set[URIRef]]] = weakref.WeakKeyDictionary()
+
+
+def inverses(store: Store) -> dict[URIRef, set[URIRef]]:
+    """Each property's inverses (symmetric ones are their own), read once per store."""
+    if store not in _INVERSES:
+        table: dict[URIRef, set[URIRef]] = defaultdict(set)
+        for row in _select(store, INVERSES, {}).rows:
+            table[row["p"]].add(row["q"])  # type: ignore[index, arg-type]
+        _INVERSES[store] = dict(table)
+    return _INVERSES[store]
+
+
+def _statements(
+    graph: rdflib.Graph, subject: Node, inferred: rdflib.Graph, depth: int = 0
+) -> list[Statement]:
+    by_property: dict[URIRef, list[Value]] = defaultdict(list)
+    for p, o in graph.predicate_objects(subject):
+        nested: tuple[Statement, ...] = ()
+        if isinstance(o, BNode) and depth < 2:
+            nested = tuple(_statements(graph, o, inferred, depth + 1))
+        by_property[p].append(Value(o, (subject, p, o) in inferred, nested))  # type: ignore[index]
+    return [
+        Statement(p, tuple(sorted(values, key=lambda v: (isinstance(v.term, BNode), str(v.term)))))
+        for p, values in by_property.items()
+    ]
+
+
+def order(statements: list[Statement], labels: Mapping[Node, Labels]) -> list[Statement]:
+    """FIRST properties in their order, then the others by label, then LAST ones."""
+
+    def key(s: Statement) -> tuple[int, int, str]:
+        if s.property in FIRST:
+            return 0, FIRST.index(s.property), ""
+        if s.property in LAST:
+            return 2, LAST.index(s.property), ""
+        name = labels.get(s.property, NO_LABELS).pick() or local_name(str(s.property))
+        return 1, 0, name.lower()
+
+    return sorted(statements, key=key)
+
+
+def describe(store: Store, iri: str, base_iri: str) -> Description:
+    """The description of `iri` (empty, with `exists` false, when the graph says nothing of it)."""
+    this = URIRef(iri)
+    bind = {"this": this}
+    graph = _construct(store, DOCUMENT, bind)
+    description = Description(this, graph)
+    if not description.exists:
+        return description
+    inferred = _construct(
+        store, INFERRED, {"this": this, "inferred": URIRef(base_iri + INFERRED_GRAPH)}
+    )
+    labels: dict[Node, dict[str, str]] = defaultdict(dict)
+    for row in _select(store, LABELS, bind).rows:
+        x, lp, text = row["x"], row["lp"], row["l"]
+        if lp == SKOS.notation:
+            description.notations[x] = str(text)
+        else:
+            lang = getattr(text, "language", None) or ""
+            # skos:prefLabel wins over rdfs:label in the same language
+            if lp == SKOS.prefLabel or lang not in labels[x]:
+                labels[x][lang] = str(text)
+        graph.add((x, lp, text))  # type: ignore[arg-type]
+    description.labels = {k: Labels(v) for k, v in labels.items()}
+
+    description.outgoing = order(_statements(graph, this, inferred), description.labels)
+    shown = {(s.property, v.term) for s in description.outgoing for v in s.values}
+    inverse_of = inverses(store)
+    incoming: dict[URIRef, list[Value]] = defaultdict(list)
+    for s, p in graph.subject_predicates(this):
+        if s == this or not isinstance(s, URIRef) or not isinstance(p, URIRef):
+            continue
+        if any((q, s) in shown for q in inverse_of.get(p, ())):
+            continue  # already shown as an outgoing (inverse) statement
+        incoming[p].append(Value(s, (s, p, this) in inferred))
+    description.incoming = [
+        Statement(p, tuple(sorted(values, key=lambda v: description.sort_key(v.term))), True)
+        for p, values in sorted(incoming.items(), key=lambda item: INCOMING_NAMES.get(item[0], "~"))
+    ]
+
+    parents = {row["a"]: row["b"] for row in _select(store, BROADER_CHAIN, bind).rows}
+    node: Node = this
+    while node in parents and parents[node] not in description.broader_chain:
+        node = parents[node]
+        description.broader_chain.append(node)  # type: ignore[arg-type]
+    if description.is_scheme:
+        rows = _select(store, SCHEME_MEMBERS, bind).rows
+        members: dict[URIRef, URIRef | None] = {}
+        for row in rows:
+            concept = row["c"]
+            if isinstance(concept, URIRef):
+                broader = row.get("broader")
+                members[concept] = broader if isinstance(broader, URIRef) else members.get(concept)
+        description.members = sorted(members.items(), key=lambda m: description.sort_key(m[0]))
+    return description
+
+
+def subtree(description: Description, parent: URIRef | None) -> list[URIRef]:
+    """Members of a scheme directly under `parent` (None: the top), in natural order."""
+    return [c for c, b in description.members if b == parent]
+
