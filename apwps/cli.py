@@ -7,6 +7,7 @@ unknown query or an unreachable store.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -121,12 +122,7 @@ def build(ctx: click.Context, skip_consistency: bool, quiet: bool) -> None:
 
 def _print_report(report: Report, output: str, names: Sequence[str]) -> None:
     if output == "json":
-        payload = {
-            "conforms": report.conforms,
-            "counts": report.counts(),
-            "findings": [f.as_dict() for f in report.findings],
-        }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     elif output == "turtle":
         click.echo(report.results_graph.serialize(format="turtle"))
     else:
@@ -136,7 +132,8 @@ def _print_report(report: Report, output: str, names: Sequence[str]) -> None:
 
 
 @main.command(
-    help="Validate entry files against the shapes, in the context of the whole graph. "
+    help="Validate entry files against the shapes, in the context of the whole graph. FILES are "
+    "Turtle, JSON-LD, RDF/XML, N-Triples, or the tabular form (.csv, .yaml; see docs/curators.md). "
     "Exit 0 when all conform, 1 on violations, 2 for unreadable or malformed input."
 )
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -151,13 +148,71 @@ def _print_report(report: Report, output: str, names: Sequence[str]) -> None:
 @click.pass_context
 @handle_errors
 def validate(ctx: click.Context, files: tuple[Path, ...], output: str) -> None:
-    from apwps.curation import submission_from_file, validate_submissions
+    from apwps.curation import CurationContext, submission_from_file
 
     settings = _settings(ctx)
     submissions = [submission_from_file(settings, path) for path in files]
-    report = validate_submissions(settings, submissions)
+    report = CurationContext.prepare(settings).validate(submissions)
     _print_report(report, output, [str(f) for f in files])
     sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
+
+
+class _KindsCommand(click.Command):
+    """A command whose help lists the kinds of entry the shapes define."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from apwps.new import describe_kinds, kinds_from_files
+
+        settings = ctx.find_root().obj
+        try:
+            lines = describe_kinds(kinds_from_files(settings)) if settings else []
+        except ApwpsError as exc:
+            lines = [f"(the shapes could not be read: {exc})"]
+        with formatter.section("Kinds (from the shapes)"):
+            formatter.write_text("\b\n" + ("\n".join(lines) or "(no shapes define a kind yet)"))
+
+
+@main.command(
+    "new",
+    cls=_KindsCommand,
+    help="Write a template entry of KIND: every field the shapes give it, explained in comments, "
+    "with example values from the graph. Fill it in, then `apwps validate` it.",
+)
+@click.argument("kind")
+@click.option("--slug", help="The entry's slug (lower-case words joined by hyphens).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (never over an existing one) instead of standard output.",
+)
+@click.pass_context
+@handle_errors
+def new(ctx: click.Context, kind: str, slug: str | None, output: Path | None) -> None:
+    from apwps.curation import CurationContext
+    from apwps.errors import InputError
+    from apwps.new import template
+
+    settings = _settings(ctx)
+    if slug is not None and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+        raise InputError(f"slug {slug!r}: use lower-case words joined by hyphens, e.g. my-entry")
+    context = CurationContext.prepare(settings)
+    found = context.kind(kind)
+    if found is None:
+        known = ", ".join(k.name for k in context.kinds) or "(no shapes define a kind yet)"
+        raise InputError(f"unknown kind {kind!r}; known kinds: {known}")
+    text = template(context, found, slug)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with output.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise InputError("exists already: choose another file name", source=output) from None
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", source=output) from exc
+    click.echo(f"wrote {output}: fill it in, then run `apwps validate {output}`", err=True)
 
 
 @main.command(help="Run a named query (see `apwps query --list`) or a .rq file against the graph.")

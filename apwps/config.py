@@ -72,6 +72,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "check_consistency", bool, True, "Run the OWL reasoner's consistency check in `build`."
     ),
+    Setting(
+        "search_max_results",
+        int,
+        20,
+        "Most matches `/search` returns in one answer (a `limit` parameter may ask for fewer).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -100,6 +106,7 @@ class Settings:
     max_request_bytes: int = 1_000_000
     curator_token: str = field(default="", repr=False)
     check_consistency: bool = True
+    search_max_results: int = 20
 
     @property
     def root_path(self) -> Path:

@@ -1,45 +1,87 @@
-"""Validating new or changed entries in the context of the whole graph.
+"""Validating new or changed entries in the context of the whole graph, fast enough to do per request.
 
-The entry's own nodes are the focus, so the check is fast, but the data graph is the whole curated
-graph with the entry in place of any earlier version of the same file: a link to an organisation or
-concept that exists elsewhere is seen as valid, and one to nothing is caught.
+The context is prepared once: the assembled store (every content file and its inferences), an rdflib
+dataset over the same graphs for pySHACL, the shapes, the ontology and the kinds they define. A
+submission is then checked with its own nodes as the focus, against a data graph that is the curated
+graph with the entry in place of any earlier version of the same file: the entry's triples are added
+to the shared dataset (under a lock, and taken out again afterwards), so nothing is copied. A link to
+an organisation or concept that exists elsewhere is seen as valid; a link to nothing is caught, and
+the report suggests the closest existing labels of the class the shape expects.
+
+The entry's own inferences (superclasses, inverse and symmetric properties) are computed against the
+ontology alone, which is small; the curated graph's inferences were computed at preparation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import difflib
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.term import Node
 
-from apwps import formats
+from apwps import formats, tabular
 from apwps.build import assemble
 from apwps.config import Settings
 from apwps.errors import InputError
+from apwps.kinds import Kind, find_kind, kebab, local_name, read_kinds
 from apwps.load import INFERRED_GRAPH, SourceFile, graph_iri_for, parse_bytes
 from apwps.locate import line_of
 from apwps.reason import materialise
-from apwps.terms import to_rdflib_graph
+from apwps.terms import from_rdflib, to_rdflib, to_rdflib_graph
 from apwps.validate import Report, validate_graph
+
+InputFormat = formats.Format | tabular.TabularFormat
+Log = Callable[[str], None]
+
+_ENTRY_INFERRED = "urn:apwps:curation:entry-inferred"
+_SCHEMA_INFERRED = "urn:apwps:curation:schema-inferred"
+_ENTRY_SCHEMA_GRAPH = "urn:apwps:curation:entry"
+_PREFIX = re.compile(r"^\s*@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.", re.MULTILINE)
+MAX_SUGGESTIONS = 3
 
 
 @dataclass(frozen=True)
 class Submission:
-    """One document to check: its name (for reports), its bytes and its format."""
+    """One document to check: its name (for reports), its bytes, its format and its named graph."""
 
     name: str
     data: bytes
-    format: formats.Format
+    format: InputFormat
     graph_iri: str
 
 
-def submission_from_file(settings: Settings, path: Path, fmt: formats.Format | None = None) -> Submission:
+@dataclass
+class ParsedEntry:
+    """A submission's triples, the entries (named subjects) it describes and where each is written."""
+
+    submission: Submission
+    triples: list[tuple[Node, Node, Node]]
+    subjects: list[rdflib.URIRef]
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+def input_format(name_or_path: str | Path) -> InputFormat | None:
+    """The format a file suffix names: an RDF syntax or the tabular form (CSV, YAML)."""
+    return formats.by_suffix(name_or_path) or tabular.by_suffix(name_or_path)
+
+
+def input_format_for_media_type(media_type: str) -> InputFormat | None:
+    """The input format for a Content-Type: an RDF syntax or the tabular form."""
+    return formats.by_media_type(media_type, "graph") or tabular.by_media_type(media_type)
+
+
+def submission_from_file(settings: Settings, path: Path, fmt: InputFormat | None = None) -> Submission:
     """Read a file; a file inside the project keeps the graph it would have in the build."""
-    chosen = fmt or formats.by_suffix(path)
+    chosen = fmt or input_format(path)
     if chosen is None:
-        known = ", ".join(sorted(formats.RDF_SUFFIXES))
+        known = ", ".join(sorted(formats.RDF_SUFFIXES | tabular.SUFFIXES))
         raise InputError(f"unknown file type {path.suffix!r} (known: {known})", source=path)
     try:
         data = path.read_bytes()
@@ -54,59 +96,333 @@ def submission_from_file(settings: Settings, path: Path, fmt: formats.Format | N
     return Submission(str(path), data, chosen, graph_iri)
 
 
-def _subjects(quads: Sequence[ox.Quad]) -> list[rdflib.URIRef]:
-    seen: dict[str, None] = {}
-    for quad in quads:
-        if isinstance(quad.subject, ox.NamedNode):
-            seen.setdefault(quad.subject.value)
-    return [rdflib.URIRef(s) for s in seen]
+def _named_subjects(triples: Iterable[tuple[Node, Node, Node]]) -> list[rdflib.URIRef]:
+    seen: dict[rdflib.URIRef, None] = {}
+    for s, _p, _o in triples:
+        if isinstance(s, rdflib.URIRef):
+            seen.setdefault(s)
+    return list(seen)
+
+
+def read_prefixes(sources: Iterable[SourceFile]) -> dict[str, str]:
+    """The prefixes the content files declare (the first declaration of each name wins)."""
+    prefixes: dict[str, str] = {}
+    # the entries' own spelling first: they are what a curator copies from
+    for source in sorted(sources, key=lambda s: not s.relative.startswith("data/")):
+        if source.format.name != "turtle":
+            continue
+        try:
+            text = source.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for name, namespace in _PREFIX.findall(text):
+            if name and namespace and name not in prefixes and namespace not in prefixes.values():
+                prefixes[name] = namespace
+    return prefixes
+
+
+class CurationContext:
+    """The curated graph, prepared once for many fast validations (thread-safe)."""
+
+    def __init__(self, settings: Settings, store: ox.Store, sources: list[SourceFile]) -> None:
+        self.settings = settings
+        self.store = store
+        self.sources = sources
+        shapes_graphs = {s.graph_iri for s in sources if s.relative.startswith("shapes/")}
+        ontology_graphs = {s.graph_iri for s in sources if s.relative.startswith("ontology/")}
+        self.shapes = rdflib.Graph()
+        self.schema = rdflib.Graph()
+        self.data = rdflib.Dataset(default_union=True)
+        self._schema_store = ox.Store()
+        self._graphs: set[str] = set()
+        for graph_name in store.named_graphs():
+            if not isinstance(graph_name, ox.NamedNode):
+                continue
+            quads = list(store.quads_for_pattern(None, None, None, graph_name))
+            if graph_name.value in shapes_graphs:
+                to_rdflib_graph(quads, self.shapes)
+                continue
+            to_rdflib_graph(quads, self.data.graph(rdflib.URIRef(graph_name.value)))
+            self._graphs.add(graph_name.value)
+            if graph_name.value in ontology_graphs:
+                to_rdflib_graph(quads, self.schema)
+                self._schema_store.extend(quads)
+        materialise(self._schema_store, _SCHEMA_INFERRED)
+        self.prefixes = read_prefixes(sources)
+        for name, namespace in self.prefixes.items():
+            self.shapes.bind(name, namespace, override=False)
+        self.kinds: list[Kind] = read_kinds(self.shapes, self.schema)
+        self._lock = threading.RLock()
+        self._entities: dict[str, dict[str, list[str]]] = {}
+
+    @classmethod
+    def prepare(cls, settings: Settings, log: Log | None = None) -> CurationContext:
+        """Load every content file of the project and prepare it for validations."""
+        store, sources, _counts, _inferred = assemble(settings, log)
+        return cls(settings, store, sources)
+
+    # --- reading submissions ------------------------------------------------------------------
+
+    def parse(self, submission: Submission) -> ParsedEntry:
+        """The submission's triples, in any RDF syntax or the tabular form. Raises InputError."""
+        if isinstance(submission.format, tabular.TabularFormat):
+            converted = tabular.to_rdf(self, submission.data, submission.format, source=submission.name)
+            return ParsedEntry(
+                submission, converted.triples, _named_subjects(converted.triples), converted.lines
+            )
+        quads = parse_bytes(
+            submission.data, submission.format, source=submission.name, base_iri=submission.graph_iri
+        )
+        triples = [(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads]
+        subjects = _named_subjects(triples)
+        text_lines = submission.data.decode("utf-8", "replace").splitlines()
+        lines: dict[str, int] = {}
+        for subject in subjects:
+            line = line_of(text_lines, str(subject))
+            if line is not None:
+                lines[str(subject)] = line
+        return ParsedEntry(submission, triples, subjects, lines)
+
+    # --- validating ---------------------------------------------------------------------------
+
+    def validate(self, submissions: Sequence[Submission]) -> Report:
+        """Validate the submissions' entries against the shapes, within the whole graph."""
+        return self.validate_parsed([self.parse(s) for s in submissions])
+
+    def validate_parsed(self, entries: Sequence[ParsedEntry]) -> Report:
+        names: dict[str, tuple[str, int | None]] = {}
+        focus: list[Node] = []
+        for entry in entries:
+            for subject in entry.subjects:
+                focus.append(subject)
+                names.setdefault(str(subject), (entry.submission.name, entry.lines.get(str(subject))))
+
+        def locate(iri: str) -> tuple[str | None, int | None]:
+            return names.get(iri, (None, None))
+
+        with self._lock:
+            saved: dict[str, list[tuple[Node, Node, Node]]] = {}
+            try:
+                for entry in entries:
+                    iri = entry.submission.graph_iri
+                    graph = self.data.graph(rdflib.URIRef(iri))
+                    if iri in self._graphs and iri not in saved:
+                        saved[iri] = list(graph.triples((None, None, None)))
+                        self.data.remove_graph(graph)
+                        graph = self.data.graph(rdflib.URIRef(iri))
+                    for triple in entry.triples:
+                        graph.add(triple)
+                inferred = self.data.graph(rdflib.URIRef(_ENTRY_INFERRED))
+                for triple in self._infer([t for e in entries for t in e.triples]):
+                    inferred.add(triple)
+                return validate_graph(
+                    self.data,
+                    self.shapes,
+                    focus_nodes=focus,
+                    locate=locate,
+                    schema=self.schema,
+                    suggest=self.suggest,
+                    inplace=True,
+                )
+            finally:
+                self.data.remove_graph(self.data.graph(rdflib.URIRef(_ENTRY_INFERRED)))
+                for entry in entries:
+                    iri = entry.submission.graph_iri
+                    self.data.remove_graph(self.data.graph(rdflib.URIRef(iri)))
+                    if iri in saved:
+                        restored = self.data.graph(rdflib.URIRef(iri))
+                        for triple in saved[iri]:
+                            restored.add(triple)
+
+    def _infer(self, triples: Sequence[tuple[Node, Node, Node]]) -> list[tuple[Node, Node, Node]]:
+        """What the ontology entails from these triples (the curated graph's are already there)."""
+        graph = ox.NamedNode(_ENTRY_SCHEMA_GRAPH)
+        with self._lock:
+            try:
+                self._schema_store.extend(
+                    ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), graph)
+                    for s, p, o in triples
+                )
+                materialise(self._schema_store, _ENTRY_INFERRED)
+                return [
+                    (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+                    for q in self._schema_store.quads_for_pattern(
+                        None, None, None, ox.NamedNode(_ENTRY_INFERRED)
+                    )
+                ]
+            finally:
+                for name in (graph, ox.NamedNode(_ENTRY_INFERRED)):
+                    if self._schema_store.contains_named_graph(name):
+                        self._schema_store.remove_graph(name)
+
+    # --- accepted entries ---------------------------------------------------------------------
+
+    def add_entry(self, graph_iri: str, triples: Sequence[tuple[Node, Node, Node]]) -> None:
+        """Make an accepted entry part of the context, so later submissions may link to it."""
+        with self._lock:
+            inferred = self._infer(triples)
+            name = ox.NamedNode(graph_iri)
+            if self.store.contains_named_graph(name):
+                self.store.remove_graph(name)
+            self.store.extend(
+                ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), name) for s, p, o in triples
+            )
+            inferred_name = ox.NamedNode(self.settings.base_iri + INFERRED_GRAPH)
+            self.store.extend(
+                ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), inferred_name)
+                for s, p, o in inferred
+            )
+            graph = self.data.graph(rdflib.URIRef(graph_iri))
+            if graph_iri in self._graphs:
+                self.data.remove_graph(graph)
+                graph = self.data.graph(rdflib.URIRef(graph_iri))
+            for triple in triples:
+                graph.add(triple)
+            inferred_graph = self.data.graph(rdflib.URIRef(self.settings.base_iri + INFERRED_GRAPH))
+            for triple in inferred:
+                inferred_graph.add(triple)
+            self._graphs.add(graph_iri)
+            self._entities.clear()
+
+    # --- entities, labels and suggestions -----------------------------------------------------
+
+    def entities_of(self, cls: str) -> dict[str, list[str]]:
+        """Every entity of a class (subclasses included) with its English labels and acronyms."""
+        with self._lock:
+            cached = self._entities.get(cls)
+            if cached is not None:
+                return cached
+            found: dict[str, list[str]] = {}
+            query = (
+                "SELECT ?class ?x ?label WHERE { ?x a ?class . OPTIONAL { ?x ?p ?label . "
+                "VALUES ?p { <%s> <%s> <%s> } FILTER(isLiteral(?label) && "
+                '(lang(?label) = "en" || lang(?label) = "")) } FILTER(isIRI(?x)) }'
+                % (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
+            )
+            for row in self.store.query(
+                query,
+                use_default_graph_as_union=True,
+                substitutions={ox.Variable("class"): ox.NamedNode(cls)},
+            ):
+                labels = found.setdefault(row["x"].value, [])
+                label = row["label"]
+                if label is not None and label.value not in labels:
+                    labels.append(label.value)
+            self._entities[cls] = found
+            return found
+
+    def label_of(self, iri: str) -> str | None:
+        """An entity's English label, if the graph has one."""
+        for row in self.store.query(
+            "SELECT ?x ?l WHERE { ?x ?p ?l . VALUES ?p { <%s> <%s> } "
+            'FILTER(lang(?l) = "en" || lang(?l) = "") } LIMIT 1' % (RDFS.label, SKOS.prefLabel),
+            use_default_graph_as_union=True,
+            substitutions={ox.Variable("x"): ox.NamedNode(iri)},
+        ):
+            return str(row["l"].value)
+        return None
+
+    def closest(self, candidates: dict[str, list[str]], wanted: str) -> tuple[str, ...]:
+        """The candidates (IRI → labels) whose label or slug is closest to `wanted`, as
+        `Label <IRI>` strings, best first."""
+        keys: dict[str, str] = {}
+        for iri, labels in candidates.items():
+            for text in [*labels, local_name(iri), local_name(iri).replace("-", " ")]:
+                keys.setdefault(text.lower(), iri)
+        text = wanted.rsplit("/", 1)[-1].rsplit("#", 1)[-1] if "://" in wanted else wanted
+        matches = difflib.get_close_matches(text.lower(), list(keys), n=10, cutoff=0.6)
+        matches += difflib.get_close_matches(
+            text.lower().replace("-", " "), list(keys), n=10, cutoff=0.6
+        )
+        seen: dict[str, None] = {}
+        for match in matches:
+            seen.setdefault(keys[match])
+        result = []
+        for iri in list(seen)[:MAX_SUGGESTIONS]:
+            labels = candidates.get(iri) or []
+            result.append(f"{labels[0]} <{iri}>" if labels else f"<{iri}>")
+        return tuple(result)
+
+    def suggest(self, component: Node, shape: Node | None, value: Node | None) -> tuple[str, ...]:
+        """Existing entities close to a value that failed a class or `in` constraint."""
+        if shape is None or value is None:
+            return ()
+        if component == SH.ClassConstraintComponent:
+            candidates: dict[str, list[str]] = {}
+            for cls in self.shapes.objects(shape, SH["class"]):
+                candidates.update(self.entities_of(str(cls)))
+            if isinstance(value, rdflib.URIRef) and str(value) in candidates:
+                return ()
+            return self.closest(candidates, str(value))
+        if component == SH.InConstraintComponent:
+            head = self.shapes.value(shape, SH["in"])
+            if head is None:
+                return ()
+            allowed = {
+                str(v): [self.label_of(str(v)) or local_name(str(v))]
+                for v in rdflib.collection.Collection(self.shapes, head)  # type: ignore[arg-type]
+                if isinstance(v, rdflib.URIRef)
+            }
+            return self.closest(allowed, str(value))
+        return ()
+
+    # --- kinds and where entries live ---------------------------------------------------------
+
+    def kind(self, name: str) -> Kind | None:
+        return find_kind(self.kinds, name)
+
+    def kind_of_entry(self, types: Iterable[Node]) -> Kind | None:
+        """The most specific kind whose class the entry has."""
+        type_iris = {str(t) for t in types}
+        for kind in self.kinds:
+            if kind.target_class in type_iris:
+                return kind
+        for kind in self.kinds:
+            if type_iris & set(kind.subclasses):
+                return kind
+        return None
+
+    def collection_of(self, kind: Kind) -> str:
+        """The data/ collection where entries of this kind live: the one holding most of them, or
+        the kind's name in the plural when there are none yet."""
+        counts: dict[str, int] = {}
+        prefix = f"{self.settings.base_iri}id/"
+        for iri in self.entities_of(kind.target_class):
+            if iri.startswith(prefix) and iri.count("/") == prefix.count("/") + 1:
+                collection = iri[len(prefix) :].split("/", 1)[0]
+                counts[collection] = counts.get(collection, 0) + 1
+        if counts:
+            return max(sorted(counts), key=lambda c: counts[c])
+        name = kebab(local_name(kind.target_class))
+        return name[:-1] + "ies" if name.endswith("y") else name + "s"
+
+    def entry_iri(self, collection: str, slug: str) -> str:
+        return f"{self.settings.base_iri}id/{collection}/{slug}"
+
+    def location_of(self, iri: str) -> tuple[str, str] | None:
+        """(collection, slug) of an entry IRI minted under the base, else None."""
+        prefix = f"{self.settings.base_iri}id/"
+        if not iri.startswith(prefix):
+            return None
+        parts = iri[len(prefix) :].split("/")
+        if len(parts) != 2 or not all(re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", p) for p in parts):
+            return None
+        return parts[0], parts[1]
+
+    def types_of(self, entry: ParsedEntry, subject: Node) -> list[Node]:
+        return [o for s, p, o in entry.triples if s == subject and p == RDF.type]
 
 
 def validate_submissions(
     settings: Settings,
     submissions: Sequence[Submission],
     *,
-    context: tuple[ox.Store, list[SourceFile]] | None = None,
+    context: CurationContext | None = None,
 ) -> Report:
     """Validate the submissions' nodes against the shapes, within the whole graph."""
-    parsed: list[tuple[Submission, list[ox.Quad]]] = []
-    for submission in submissions:
-        quads = parse_bytes(
-            submission.data, submission.format, source=submission.name, base_iri=submission.graph_iri
-        )
-        graph = ox.NamedNode(submission.graph_iri)
-        parsed.append((submission, [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]))
+    prepared = context or CurationContext.prepare(settings)
+    return prepared.validate(submissions)
 
-    if context is None:
-        store, sources, _counts, _inferred = assemble(settings)
-    else:
-        store, sources = context
-    for submission, quads in parsed:
-        graph_name: ox.NamedNode | ox.BlankNode = ox.NamedNode(submission.graph_iri)
-        if store.contains_named_graph(graph_name):
-            store.remove_graph(graph_name)
-        store.extend(quads)
-    materialise(store, settings.base_iri + INFERRED_GRAPH)
 
-    shapes_graphs = [s.graph_iri for s in sources if s.relative.startswith("shapes/")]
-    shapes = rdflib.Graph()
-    data = rdflib.Graph()
-    for graph_name in store.named_graphs():
-        target = shapes if graph_name.value in shapes_graphs else data
-        to_rdflib_graph(store.quads_for_pattern(None, None, None, graph_name), target)
-
-    focus: list[rdflib.URIRef] = []
-    names: dict[str, tuple[str, list[str]]] = {}
-    for submission, quads in parsed:
-        lines = submission.data.decode("utf-8", "replace").splitlines()
-        for subject in _subjects(quads):
-            focus.append(subject)
-            names.setdefault(str(subject), (submission.name, lines))
-
-    def locate(iri: str) -> tuple[str | None, int | None]:
-        if iri in names:
-            name, lines = names[iri]
-            return name, line_of(lines, iri)
-        return None, None
-
-    return validate_graph(data, shapes, focus_nodes=focus, locate=locate)
+def with_graph(submission: Submission, graph_iri: str) -> Submission:
+    return replace(submission, graph_iri=graph_iri)

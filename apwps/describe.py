@@ -52,16 +52,17 @@ WHERE { GRAPH ?inferred { { ?this ?p ?o } UNION { ?s ?q ?this } } }"""
 # Labels and notations of every IRI the document mentions, and of the concepts above it.
 LABELS = (
     PREFIXES
-    + """SELECT DISTINCT ?this ?x ?lp ?l WHERE {
-  { ?this ?x ?o0 } UNION { ?this ?q0 ?x } UNION { ?s0 ?x ?this } UNION { ?x ?q1 ?this }
-  UNION { ?this skos:broader+ ?x }
-  UNION { ?this ?p1 ?b . FILTER(isBlank(?b)) { ?b ?x ?o1 } UNION { ?b ?q2 ?x } }
-  UNION { ?this ?p2 ?b2 . FILTER(isBlank(?b2)) ?b2 ?p3 ?c . FILTER(isBlank(?c))
-          { ?c ?x ?o2 } UNION { ?c ?q3 ?x } }
-  UNION { { ?x skos:inScheme ?this } UNION { ?this skos:hasTopConcept ?x } }
-  FILTER(isIRI(?x))
-  VALUES ?lp { rdfs:label skos:prefLabel skos:notation }
-  ?x ?lp ?l
+    + """CONSTRUCT { ?x rdfs:label ?label . ?x skos:prefLabel ?pref . ?x skos:notation ?notation }
+WHERE {
+  { SELECT DISTINCT ?this ?x WHERE {
+    { ?this ?x ?o0 } UNION { ?this ?q0 ?x } UNION { ?s0 ?x ?this } UNION { ?x ?q1 ?this }
+    UNION { ?this skos:broader+ ?x }
+    UNION { ?this ?p1 ?b . FILTER(isBlank(?b)) { ?b ?x ?o1 } UNION { ?b ?q2 ?x } }
+    UNION { ?this ?p2 ?b2 . FILTER(isBlank(?b2)) ?b2 ?p3 ?c . FILTER(isBlank(?c))
+            { ?c ?x ?o2 } UNION { ?c ?q3 ?x } }
+    FILTER(isIRI(?x))
+  } }
+  { ?x rdfs:label ?label } UNION { ?x skos:prefLabel ?pref } UNION { ?x skos:notation ?notation }
 }"""
 )
 
@@ -89,6 +90,10 @@ FIRST: tuple[URIRef, ...] = (
 )
 LAST: tuple[URIRef, ...] = (
     SKOS.scopeNote, SKOS.editorialNote, DCTERMS.source, APWPS.verificationStatus,
+)
+# Links shown in the concept-scheme section rather than among the incoming links.
+SCHEME_LINKS: frozenset[URIRef] = frozenset(
+    {SKOS.broader, SKOS.narrower, SKOS.inScheme, SKOS.topConceptOf, SKOS.hasTopConcept}
 )
 # Properties whose values are text in several languages: only the reader's language is shown.
 LANGUAGE_TEXT: frozenset[URIRef] = frozenset(
@@ -185,15 +190,23 @@ class Description:
 
     iri: URIRef
     graph: rdflib.Graph
+    base_iri: str = ""
     labels: dict[Node, Labels] = field(default_factory=dict)
     notations: dict[Node, str] = field(default_factory=dict)
     outgoing: list[Statement] = field(default_factory=list)
+    inferred: list[Statement] = field(default_factory=list)
     incoming: list[Statement] = field(default_factory=list)
     broader_chain: list[URIRef] = field(default_factory=list)
     members: list[tuple[URIRef, URIRef | None]] = field(default_factory=list)
 
     @property
     def exists(self) -> bool:
+        """True when the graph says anything of the IRI, as subject or as object."""
+        return (self.iri, None, None) in self.graph or (None, None, self.iri) in self.graph
+
+    @property
+    def described(self) -> bool:
+        """True when the graph has statements about the IRI (not only links to it)."""
         return (self.iri, None, None) in self.graph
 
     def label(self, term: Node, langs: Sequence[str] = ()) -> str:
@@ -201,7 +214,14 @@ class Description:
         if isinstance(term, Literal):
             return str(term)
         found = self.labels.get(term, NO_LABELS).pick(langs)
-        return found or (local_name(str(term)) if isinstance(term, URIRef) else "(unnamed)")
+        if found:
+            return found
+        if not isinstance(term, URIRef):
+            return "(unnamed)"
+        vocabulary = term in self.graph.predicates() or (None, RDF.type, term) in self.graph
+        if vocabulary or (self.base_iri and str(term).startswith(self.base_iri)):
+            return local_name(str(term))
+        return str(term)
 
     def languages(self) -> list[str]:
         """Languages this resource's own labels come in (for the language switch)."""
@@ -310,38 +330,53 @@ def describe(store: Store, iri: str, base_iri: str) -> Description:
     this = URIRef(iri)
     bind = {"this": this}
     graph = _construct(store, DOCUMENT, bind)
-    description = Description(this, graph)
+    description = Description(this, graph, base_iri)
     if not description.exists:
         return description
     inferred = _construct(
         store, INFERRED, {"this": this, "inferred": URIRef(base_iri + INFERRED_GRAPH)}
     )
+    graph += _construct(store, LABELS, bind)
     labels: dict[Node, dict[str, str]] = defaultdict(dict)
-    for row in _select(store, LABELS, bind).rows:
-        x, lp, text = row["x"], row["lp"], row["l"]
+    for x, lp, text in graph.triples((None, None, None)):
         if lp == SKOS.notation:
             description.notations[x] = str(text)
-        else:
-            lang = getattr(text, "language", None) or ""
-            # skos:prefLabel wins over rdfs:label in the same language
-            if lp == SKOS.prefLabel or lang not in labels[x]:
+        elif lp in (RDFS.label, SKOS.prefLabel) and isinstance(text, Literal):
+            lang = text.language or ""
+            if lp == SKOS.prefLabel or lang not in labels[x]:  # prefLabel wins
                 labels[x][lang] = str(text)
-        graph.add((x, lp, text))  # type: ignore[arg-type]
     description.labels = {k: Labels(v) for k, v in labels.items()}
 
-    description.outgoing = order(_statements(graph, this, inferred), description.labels)
+    asserted = [
+        Statement(s.property, kept, s.incoming)
+        for s in _statements(graph, this, inferred)
+        if (kept := tuple(v for v in s.values if not v.inferred))
+    ]
+    description.outgoing = order(asserted, description.labels)
+    description.inferred = order(
+        [
+            Statement(s.property, kept, s.incoming)
+            for s in _statements(graph, this, inferred)
+            if (kept := tuple(v for v in s.values if v.inferred))
+        ],
+        description.labels,
+    )
     shown = {(s.property, v.term) for s in description.outgoing for v in s.values}
     inverse_of = inverses(store)
     incoming: dict[URIRef, list[Value]] = defaultdict(list)
     for s, p in graph.subject_predicates(this):
         if s == this or not isinstance(s, URIRef) or not isinstance(p, URIRef):
             continue
+        if (s, p, this) in inferred or p in SCHEME_LINKS:
+            continue  # inferred links restate asserted ones; scheme links have their own section
         if any((q, s) in shown for q in inverse_of.get(p, ())):
             continue  # already shown as an outgoing (inverse) statement
-        incoming[p].append(Value(s, (s, p, this) in inferred))
+        incoming[p].append(Value(s))
     description.incoming = [
         Statement(p, tuple(sorted(values, key=lambda v: description.sort_key(v.term))), True)
-        for p, values in sorted(incoming.items(), key=lambda item: INCOMING_NAMES.get(item[0], "~"))
+        for p, values in sorted(
+            incoming.items(), key=lambda item: description.incoming_name(Statement(item[0], ()))
+        )
     ]
 
     parents = {row["a"]: row["b"] for row in _select(store, BROADER_CHAIN, bind).rows}

@@ -20,6 +20,8 @@ SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 Locator = Callable[[str], tuple[str | None, int | None]]
+# (constraint component, source shape, value) -> suggested replacements for the value
+Suggester = Callable[[Node, Node | None, Node | None], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,9 @@ class Finding:
     line: int | None = None
     shape: str | None = None
     suggestions: tuple[str, ...] = ()
+    constraint: str | None = None  # the SHACL constraint component, e.g. "minCount", "class"
+    fix: str | None = None  # how to fix it, in words
+
 
     def sort_key(self) -> tuple[Any, ...]:
         return (
@@ -53,7 +58,10 @@ class Finding:
             where += f":{self.line}"
         value = f" (found {self.value})" if self.value is not None else ""
         hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
-        return f"{where}: {self.severity}: <{self.entry}> {self.field}: {self.message}{value}{hint}"
+        fix = f"\n    fix: {self.fix}" if self.fix else ""
+        return (
+            f"{where}: {self.severity}: <{self.entry}> {self.field}: {self.message}{value}{hint}{fix}"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -78,6 +86,29 @@ class Report:
         for finding in self.findings:
             counts[finding.severity] = counts.get(finding.severity, 0) + 1
         return counts
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report for machines (the `--format json` output and the web API)."""
+        return {
+            "conforms": self.conforms,
+            "counts": self.counts(),
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+    def grouped(self) -> list[dict[str, Any]]:
+        """Findings grouped by entry, then by field, in report order (for people)."""
+        entries: dict[str, dict[str, Any]] = {}
+        for finding in self.findings:
+            entry = entries.setdefault(
+                finding.entry,
+                {"entry": finding.entry, "source": finding.source, "line": finding.line,
+                 "fields": {}},
+            )
+            entry["fields"].setdefault(finding.field, []).append(finding)
+        return [
+            {**e, "fields": [{"field": name, "findings": items} for name, items in e["fields"].items()]}
+            for e in entries.values()
+        ]
 
 
 def _text(graph: rdflib.Graph, node: Node | None) -> str | None:
@@ -105,15 +136,23 @@ def _field_name(shapes: rdflib.Graph, shape: Node | None, path: Node | None) -> 
 
 
 def findings_from(
-    results: rdflib.Graph, shapes: rdflib.Graph, locate: Locator | None = None
+    results: rdflib.Graph,
+    shapes: rdflib.Graph,
+    locate: Locator | None = None,
+    *,
+    schema: rdflib.Graph | None = None,
+    suggest: Suggester | None = None,
 ) -> list[Finding]:
-    """Turn a SHACL validation report graph into sorted findings."""
+    """Turn a SHACL validation report graph into sorted findings, each with how to fix it."""
+    from apwps.fixes import how_to_fix  # the wording lives apart from the mechanics
+
     findings: list[Finding] = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         shape = results.value(result, SH.sourceShape)
         value = results.value(result, SH.value)
+        component = results.value(result, SH.sourceConstraintComponent)
         severity_node = results.value(result, SH.resultSeverity)
         severity = (
             SEVERITIES.get(severity_node, "Violation")
@@ -124,20 +163,35 @@ def findings_from(
         message = messages[0] if messages else "does not conform"
         entry = str(focus)
         source, line = locate(entry) if locate else (None, None)
+        constraint = _constraint_name(component)
+        field_name = _field_name(shapes, shape, path)
         findings.append(
             Finding(
                 severity=severity,
                 entry=entry,
-                field=_field_name(shapes, shape, path),
+                field=field_name,
                 message=message,
                 value=_text(results, value),
                 path=_text(shapes, path),
                 source=source,
                 line=line,
                 shape=_text(shapes, shape),
+                suggestions=suggest(component, shape, value)
+                if suggest is not None and component is not None
+                else (),
+                constraint=constraint,
+                fix=how_to_fix(shapes, schema, shape, constraint, field_name),
             )
         )
     return sorted(findings, key=Finding.sort_key)
+
+
+def _constraint_name(component: Node | None) -> str | None:
+    """`sh:MinCountConstraintComponent` → `minCount`."""
+    if not isinstance(component, rdflib.URIRef) or not str(component).startswith(str(SH)):
+        return None
+    name = str(component)[len(str(SH)) :].removesuffix("ConstraintComponent")
+    return name[:1].lower() + name[1:] if name else None
 
 
 def validate_graph(
@@ -146,23 +200,45 @@ def validate_graph(
     *,
     focus_nodes: Sequence[Node] | None = None,
     locate: Locator | None = None,
+    schema: rdflib.Graph | None = None,
+    suggest: Suggester | None = None,
+    inplace: bool = False,
 ) -> Report:
-    """Validate `data` (which should already hold the ontology and the inferences) against `shapes`."""
+    """Validate `data` (which should already hold the ontology and the inferences) against `shapes`.
+
+    SHACL-AF features are switched on only when the shapes use them: pySHACL copies the whole data
+    graph in advanced mode, which costs seconds on a large graph. `inplace` skips that copy (for a
+    caller whose data graph must not be copied and that holds it still while validating).
+    """
     options: dict[str, Any] = {}
     if focus_nodes is not None:
         options["focus_nodes"] = list(focus_nodes)
+    advanced = uses_advanced_features(shapes)
     conforms, results, _text_report = shacl_validate(
         data,
         shacl_graph=shapes,
         inference="none",
         allow_warnings=True,
         allow_infos=True,
-        advanced=True,
+        advanced=advanced,
+        inplace=inplace and not advanced,
         **options,
     )
-    findings = findings_from(results, shapes, locate)
+    findings = findings_from(results, shapes, locate, schema=schema, suggest=suggest)
     conforms = not any(f.severity == "Violation" for f in findings)
     return Report(bool(conforms), findings, results)
+
+
+_ADVANCED = (SH.rule, SH.target, SH.SPARQLTarget, SH.SPARQLFunction, SH.shapesGraph)
+
+
+def uses_advanced_features(shapes: rdflib.Graph) -> bool:
+    """True when the shapes use SHACL Advanced Features (rules, custom targets, functions)."""
+    return any(
+        next(iter(shapes.triples((None, p, None))), None) is not None
+        or next(iter(shapes.triples((None, RDF.type, p))), None) is not None
+        for p in _ADVANCED
+    )
 
 
 def summary_line(report: Report, inputs: Iterable[str]) -> str:

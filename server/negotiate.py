@@ -1,5 +1,5 @@
 """Choosing a response format from `Accept` (with q-values) or a `format` parameter, through the one
-formats table in `apwps.formats`."""
+formats table in `apwps.formats`. Werkzeug parses the Accept header."""
 
 from __future__ import annotations
 
@@ -11,28 +11,64 @@ from werkzeug.exceptions import BadRequest, NotAcceptable
 from apwps import formats
 from apwps.formats import Format
 
+HTML = "text/html"
 
-def choose(offered: Sequence[Format], *, default: Format | None = None) -> Format:
-    """The best of `offered` for this request; 406 when none is acceptable, 400 for a bad `format`."""
+
+def format_parameter() -> str | None:
+    """The `format` parameter, from the URL or a form body."""
     name = request.args.get("format")
     if not name and request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
         name = request.form.get("format")
+    return name or None
+
+
+def _named(name: str, offered: Sequence[Format], page: bool) -> Format | None:
+    if page and name.lower() in ("html", HTML):
+        return None
+    try:
+        fmt: Format | None = formats.by_name(name)
+    except KeyError:
+        fmt = formats.by_media_type(name)
+    if fmt is None or fmt not in offered:
+        choices = [f.name for f in offered] + (["html"] if page else [])
+        raise BadRequest(
+            f"parameter 'format': {name!r} is not offered here; use one of {', '.join(choices)}"
+        )
+    return fmt
+
+
+def choose_or_page(offered: Sequence[Format], *, default: Format | None = None) -> Format | None:
+    """The best of `offered` for this request, or None when an HTML page suits it best.
+
+    `format` wins over `Accept`; no `Accept` header gives `default` (or the first offered); 406 when
+    nothing offered is acceptable, 400 for a `format` that is not offered.
+    """
+    name = format_parameter()
     if name:
-        try:
-            fmt = formats.by_name(name)
-        except KeyError:
-            fmt = formats.by_media_type(name)  # type: ignore[assignment]
-        if fmt is None or fmt not in offered:
-            raise BadRequest(
-                f"parameter 'format': {name!r} is not offered here; "
-                f"use one of {', '.join(f.name for f in offered)}"
-            )
+        return _named(name, offered, page=True)
+    if not request.headers.get("Accept"):
+        return default or offered[0]
+    media_types = [m for f in offered for m in f.media_types] + [HTML]
+    best = request.accept_mimetypes.best_match(media_types)
+    if best is None:
+        raise NotAcceptable(
+            "none of the formats this answer comes in is acceptable; offered: "
+            + ", ".join([f.media_type for f in offered] + [HTML])
+        )
+    return None if best == HTML else formats.by_media_type(best)
+
+
+def choose(offered: Sequence[Format], *, default: Format | None = None) -> Format:
+    """The best of `offered` for this request (no HTML page); 406 or 400 as `choose_or_page`."""
+    name = format_parameter()
+    if name:
+        fmt = _named(name, offered, page=False)
+        assert fmt is not None
         return fmt
-    accept = request.accept_mimetypes
-    if not accept or not request.headers.get("Accept"):
+    if not request.headers.get("Accept"):
         return default or offered[0]
     media_types = [m for f in offered for m in f.media_types]
-    best = accept.best_match(media_types)
+    best = request.accept_mimetypes.best_match(media_types)
     if best is None:
         raise NotAcceptable(
             "none of the formats this answer comes in is acceptable; offered: "

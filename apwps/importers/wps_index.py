@@ -20,7 +20,8 @@ What the importer makes, all in the data set ``…/id/datasets/wps-index-2025-26
   the composite Index score as the indicator (``…/id/wps-index-indicators/index-score``) and as
   ``apwps:value``, and the attributes ``apwps:rank`` (``xsd:integer``),
   ``apwps:wpsIndexRegion`` (concepts ``…/id/wps-index-regions/<code>``) and
-  ``apwps:fragileState`` (``true`` for the code FS, else ``false``). The score is an observation
+  ``apwps:fragileState`` (``true`` for the code FS, else ``false``), and the score's reference
+  year (``apwps:referencePeriod``). The score is an observation
   of its own, rather than extra measures on one row, so that every observation of the data set
   has the same dimensions and the one measure (RDF Data Cube integrity constraints IC-11, IC-14);
 * one ``apwps:Country`` per ranked country, ``…/id/countries/<iso3>``, with its name as the
@@ -122,6 +123,13 @@ ID_COLUMNS: dict[str, str] = {
     "women, peace, and security index": "score",
     "region": "region",
 }
+ID_HEADERS: dict[str, str] = {
+    "wps index rank": "WPS Index Rank",
+    "country": "Country",
+    "code": "Code",
+    "women, peace, and security index": "Women, Peace, and Security Index",
+    "region": "Region",
+}
 # Headers the second header row may give instead of the first.
 SUBHEADER_NAMES = frozenset({"country", "code", "region"})
 # Region flag columns at the right of the table (1 = member) -> the region code they stand for.
@@ -189,6 +197,7 @@ class _Columns:
     notes: dict[str, int]  # slug -> column index of its footnote column
     periods: dict[str, str]  # slug -> reference period of the column
     flags: dict[str, int]  # region code -> column index of its flag column
+    score_period: str  # reference period of the Index score
 
 
 class _Sheet:
@@ -220,7 +229,7 @@ def _open(path: Path, sheet: str) -> _Sheet:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError as exc:
-        raise ImportDataError(f"workbook not found: {exc}", source=str(path)) from exc
+        raise ImportDataError("workbook not found", source=str(path)) from exc
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise ImportDataError(f"not a readable .xlsx workbook: {exc}", source=str(path)) from exc
     try:
@@ -289,7 +298,7 @@ def _find_columns(sheet: _Sheet) -> tuple[int, _Columns]:
         seen[name] = col
     for name in ID_COLUMNS:
         if name not in seen:
-            raise sheet.error(f"missing column {name!r}", header_row)
+            raise sheet.error(f"missing column {ID_HEADERS[name]!r}", header_row)
     indicators: dict[str, int] = {}
     notes: dict[str, int] = {}
     periods: dict[str, str] = {}
@@ -314,6 +323,7 @@ def _find_columns(sheet: _Sheet) -> tuple[int, _Columns]:
         notes=notes,
         periods=periods,
         flags=flags,
+        score_period=_period(sheet.cell(sub_row, ids["score"])),
     )
 
 
@@ -447,6 +457,8 @@ def import_wps_index(path: Path, sheet: str = SHEET) -> WpsIndexImport:
         for region in regions:
             graph.add((overall, APWPS.wpsIndexRegion, URIRef(REGION_BASE + region)))
         graph.add((overall, APWPS.fragileState, Literal(fragile)))
+        if cols.score_period:
+            graph.add((overall, APWPS.referencePeriod, Literal(cols.score_period)))
         result.observations += 1
 
         for column in INDICATORS:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import rdflib
 from rdflib.term import Node
+
+from apwps.formats import Format
+from apwps.guard import CheckedQuery
 
 
 @dataclass
@@ -37,6 +40,26 @@ QueryResult = SelectResult | AskResult | GraphResult
 
 
 @dataclass(frozen=True)
+class Head:
+    """What is known of a streamed answer before its first byte: shape, size, whether it was cut."""
+
+    kind: str  # "solutions", "boolean" or "triples"
+    variables: tuple[str, ...]
+    rows: int
+    truncated: bool
+
+
+@dataclass
+class Answer:
+    """A streamed answer: its head, its bytes in `format`, and how to abandon it midway."""
+
+    head: Head
+    format: Format
+    chunks: Iterator[bytes]
+    close: Callable[[], None]
+
+
+@dataclass(frozen=True)
 class Counts:
     """Triples per named graph, and the distinct triples the union holds."""
 
@@ -62,6 +85,25 @@ class Store(ABC):
         """Run a read-only SPARQL query over the union of all graphs (unless graphs are named).
 
         `bindings` pre-bind variables to RDF terms; they are never pasted into the text.
+        """
+
+    @abstractmethod
+    def stream(
+        self,
+        query: CheckedQuery,
+        fmt: Format,
+        *,
+        bindings: Mapping[str, Node] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        max_rows: int | None = None,
+        time_limit_ms: int = 0,
+    ) -> Answer:
+        """Run a guarded query within `time_limit_ms` (0: none) and write its answer in `fmt`.
+
+        The default graph is the union of all graphs (as a set) unless the query's FROM clauses or
+        `default_graphs` say otherwise; `named_graphs`, when given, are the only ones GRAPH sees.
+        At most `max_rows` rows are written, and the head says when the answer was cut.
         """
 
     @abstractmethod

@@ -13,14 +13,26 @@ import urllib.request
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.term import Node
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from apwps.binding import with_values
-from apwps.errors import QueryError, StoreError
-from apwps.stores.base import AskResult, Counts, GraphResult, QueryResult, SelectResult, Store
+from apwps.errors import QueryError, QueryTimeout, StoreError
+from apwps.formats import Format
+from apwps.guard import CheckedQuery
+from apwps.results import chunks, take
+from apwps.stores.base import (
+    Answer,
+    AskResult,
+    Counts,
+    GraphResult,
+    QueryResult,
+    SelectResult,
+    Store,
+)
 
 
 def _term(binding: Mapping[str, Any]) -> Node:
@@ -119,6 +131,60 @@ class SparqlStore(Store):
             for row in bindings_list[: max_rows if max_rows is not None else None]
         ]
         return SelectResult(variables, rows, truncated)
+
+    def stream(
+        self,
+        query: CheckedQuery,
+        fmt: Format,
+        *,
+        bindings: Mapping[str, Node] | None = None,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        max_rows: int | None = None,
+        time_limit_ms: int = 0,
+    ) -> Answer:
+        """The engine's answer read as it arrives (JSON results or N-Triples), cut at `max_rows`
+        and written by the same writers as the embedded store's, so both answer alike."""
+        limit_s = time_limit_ms / 1000 if time_limit_ms else self.timeout_s
+        wrapper = self._wrapper(with_values(query.text, bindings or {}))
+        wrapper.setTimeout(max(1, int(min(limit_s, self.timeout_s) + 0.999)))
+        for graph in default_graphs or ():
+            wrapper.addDefaultGraph(graph)
+        for graph in named_graphs or ():
+            wrapper.addNamedGraph(graph)
+        graph_answer = query.kind == "graph"
+        wrapper.setReturnFormat(TURTLE if graph_answer else JSON)
+        wrapper.addCustomHttpHeader(
+            "Accept", "application/n-triples" if graph_answer else "application/sparql-results+json"
+        )
+        try:
+            response = wrapper.query().response
+            if graph_answer:
+                result: Any = (q.triple for q in ox.parse(response, format=ox.RdfFormat.N_TRIPLES))
+            else:
+                result = ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON)
+            head, payload = take(result, max_rows)
+        except SPARQLWrapperException as exc:
+            raise QueryError(f"the SPARQL engine refused the query: {exc}") from exc
+        except TimeoutError as exc:
+            raise QueryTimeout(
+                f"the query ran past the time limit of {time_limit_ms} ms and was stopped "
+                "(setting query_time_limit_ms)"
+            ) from exc
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                raise QueryTimeout(
+                    f"the query ran past the time limit of {time_limit_ms} ms and was stopped "
+                    "(setting query_time_limit_ms)"
+                ) from exc
+            raise self._fail(exc) from exc
+        except ConnectionError as exc:
+            raise self._fail(exc) from exc
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise StoreError(
+                f"the SPARQL engine at {self.query_url} sent an unreadable answer: {exc}"
+            ) from exc
+        return Answer(head, fmt, chunks(head, payload, fmt, query.prefixes), lambda: None)
 
     # --- loading -------------------------------------------------------------------------------
 

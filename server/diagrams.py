@@ -1,0 +1,202 @@
+"""Small SVG diagrams drawn on the server (no script, no external library): a resource's neighbourhood
+and the ontology's main classes with their relations. Layout only; the facts come from the core."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+from rdflib.term import URIRef
+
+from apwps.describe import Description
+from apwps.ontodoc import Outline
+
+Href = Callable[[str], str]
+
+OUT_COLOUR = "#1f5f99"
+IN_COLOUR = "#a34a12"
+NODE_FILL = "#f4f7fb"
+FONT = "font-family='system-ui, sans-serif'"
+
+
+@dataclass(frozen=True)
+class Edge:
+    label: str
+    target: URIRef
+    target_label: str
+    incoming: bool
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _edges(d: Description, langs: Sequence[str], limit: int) -> tuple[list[Edge], int]:
+    """Up to `limit` links, taking one per property in turn so that every kind of link shows."""
+    groups: list[list[Edge]] = []
+    for statement in d.outgoing:
+        if statement.property in _SKIPPED:
+            continue
+        group = [
+            Edge(d.label(statement.property, langs), v.term, d.label(v.term, langs), False)
+            for v in statement.values
+            if isinstance(v.term, URIRef) and str(v.term).startswith(d.base_iri)
+        ]
+        if group:
+            groups.append(group)
+    for statement in d.incoming:
+        name = d.incoming_name(statement, langs)
+        group = [
+            Edge(name, v.term, d.label(v.term, langs), True)
+            for v in statement.values
+            if isinstance(v.term, URIRef)
+        ]
+        if group:
+            groups.append(group)
+    if d.narrower:
+        groups.append([Edge("narrower", n, d.label(n, langs), False) for n in d.narrower])
+    total = sum(len(g) for g in groups)
+    chosen: list[Edge] = []
+    seen: set[URIRef] = set()
+    depth = 0
+    while len(chosen) < limit and any(depth < len(g) for g in groups):
+        for group in groups:
+            if depth < len(group) and len(chosen) < limit and group[depth].target not in seen:
+                chosen.append(group[depth])
+                seen.add(group[depth].target)
+        depth += 1
+    return chosen, total - len(chosen)
+
+
+_SKIPPED = {
+    URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+    URIRef("http://www.w3.org/2004/02/skos/core#inScheme"),
+}
+
+
+def neighbourhood(d: Description, langs: Sequence[str], href: Href, limit: int = 14) -> Markup:
+    """The resource in the middle, the resources it links to (blue) and that link to it (brown)."""
+    edges, hidden = _edges(d, langs, limit)
+    width, height = 760, 400 if len(edges) > 6 else 300
+    cx, cy = width / 2, height / 2
+    rx, ry = width / 2 - 90, height / 2 - 36
+    parts: list[str] = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' class='diagram neighbourhood' viewBox='0 0 {width} "
+        f"{height}' width='100%' role='img' aria-label='Links of {escape(d.label(d.iri, langs))}'>",
+        "<defs>",
+        *(
+            f"<marker id='arrow-{name}' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='7' "
+            f"markerHeight='7' orient='auto-start-reverse'><path d='M0,0 L10,5 L0,10 z' "
+            f"fill='{colour}'/></marker>"
+            for name, colour in (("out", OUT_COLOUR), ("in", IN_COLOUR))
+        ),
+        "</defs>",
+    ]
+    nodes: list[str] = []
+    count = max(1, len(edges))
+    for index, edge in enumerate(edges):
+        angle = -math.pi / 2 + 2 * math.pi * index / count
+        x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
+        colour, marker = (IN_COLOUR, "in") if edge.incoming else (OUT_COLOUR, "out")
+        # lines stop at the edge of the boxes: shorten both ends
+        dx, dy = x - cx, y - cy
+        length = math.hypot(dx, dy) or 1
+        sx, sy = cx + dx / length * 60, cy + dy / length * 22
+        ex, ey = x - dx / length * 70, y - dy / length * 18
+        if edge.incoming:
+            sx, sy, ex, ey = ex, ey, sx, sy
+        parts.append(
+            f"<line x1='{sx:.1f}' y1='{sy:.1f}' x2='{ex:.1f}' y2='{ey:.1f}' stroke='{colour}' "
+            f"stroke-width='1.4' marker-end='url(#arrow-{marker})'/>"
+        )
+        lx, ly = cx + dx * 0.5, cy + dy * 0.5
+        parts.append(
+            f"<text x='{lx:.1f}' y='{ly:.1f}' font-size='11' text-anchor='middle' fill='{colour}' "
+            f"stroke='white' stroke-width='3' paint-order='stroke' {FONT}>"
+            f"{escape(_short(edge.label, 26))}</text>"
+        )
+        nodes.append(
+            f"<a href='{escape(href(str(edge.target)))}'><g class='node'>"
+            f"<title>{escape(edge.target_label)}</title>"
+            f"<rect x='{x - 78:.1f}' y='{y - 16:.1f}' width='156' height='32' rx='6' "
+            f"fill='{NODE_FILL}' stroke='{colour}'/>"
+            f"<text x='{x:.1f}' y='{y + 4:.1f}' font-size='12' text-anchor='middle' fill='#1a202c' "
+            f"{FONT}>{escape(_short(edge.target_label, 24))}</text></g></a>"
+        )
+    parts.extend(nodes)
+    title = _short(d.label(d.iri, langs), 30)
+    parts.append(
+        f"<rect x='{cx - 110}' y='{cy - 20}' width='220' height='40' rx='8' fill='#1a365d'/>"
+        f"<text x='{cx}' y='{cy + 5}' font-size='13' font-weight='bold' text-anchor='middle' "
+        f"fill='white' {FONT}>{escape(title)}</text>"
+    )
+    if hidden:
+        parts.append(
+            f"<text x='{width - 8}' y='{height - 8}' font-size='11' text-anchor='end' fill='#4a5568' "
+            f"{FONT}>and {hidden} more links below</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def class_diagram(outline: Outline, href: Href) -> Markup:
+    """The main classes as a tree (subclasses to the right of their parents), with the relations
+    between them drawn as labelled curves on the right."""
+    rows: list[tuple[URIRef, int]] = []
+
+    def walk(node: URIRef, depth: int) -> None:
+        rows.append((node, depth))
+        for child in outline.children.get(node, []):
+            walk(child, depth + 1)
+
+    for root in outline.roots:
+        walk(root, 0)
+    row_height, indent, box_width = 28, 26, 190
+    max_depth = max((depth for _, depth in rows), default=0)
+    tree_width = 20 + max_depth * indent + box_width
+    relation_lanes = max(1, len(outline.relations))
+    width = tree_width + 60 + min(relation_lanes, 40) * 9 + 60
+    height = 30 + len(rows) * row_height
+    position = {node: (20 + depth * indent, 20 + i * row_height) for i, (node, depth) in enumerate(rows)}
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' class='diagram classes' viewBox='0 0 {width} "
+        f"{height}' width='{width}' role='img' aria-label='Main classes of the ontology'>",
+        f"<defs><marker id='rel-arrow' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='6' "
+        f"markerHeight='6' orient='auto'><path d='M0,0 L10,5 L0,10 z' fill='{IN_COLOUR}'/></marker>"
+        "</defs>",
+    ]
+    for node, depth in rows:
+        x, y = position[node]
+        parent = outline.parent.get(node)
+        if parent in position:
+            px, py = position[parent]
+            parts.append(
+                f"<path d='M{px + 10},{py + 22} V{y + 11} H{x}' fill='none' stroke='#a0aec0'/>"
+            )
+    for lane, relation in enumerate(outline.relations[:40]):
+        if relation.domain not in position or relation.range not in position:
+            continue
+        x1 = position[relation.domain][0] + box_width
+        y1 = position[relation.domain][1] + 11
+        x2 = position[relation.range][0] + box_width
+        y2 = position[relation.range][1] + 11
+        bend = tree_width + 30 + lane * 9
+        parts.append(
+            f"<path d='M{x1},{y1} C{bend},{y1} {bend},{y2} {x2 + 2},{y2}' fill='none' "
+            f"stroke='{IN_COLOUR}' stroke-opacity='0.55' marker-end='url(#rel-arrow)'>"
+            f"<title>{escape(relation.label)}: {escape(outline.labels.get(relation.domain, ''))} → "
+            f"{escape(outline.labels.get(relation.range, ''))}</title></path>"
+        )
+    for node, _depth in rows:
+        x, y = position[node]
+        label = outline.labels.get(node, str(node))
+        parts.append(
+            f"<a href='{escape(href(str(node)))}'><g class='node'><title>{escape(label)}</title>"
+            f"<rect x='{x}' y='{y}' width='{box_width}' height='22' rx='4' fill='{NODE_FILL}' "
+            f"stroke='{OUT_COLOUR}'/><text x='{x + 8}' y='{y + 15}' font-size='12' "
+            f"fill='#1a202c' {FONT}>{escape(_short(label, 28))}</text></g></a>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
