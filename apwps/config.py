@@ -70,6 +70,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Token that allows submitting entries; empty means no writes are accepted.",
     ),
     Setting(
+        "submissions_log",
+        str,
+        "var/submissions.ttl",
+        "Where accepted submissions are recorded in PROV terms (relative to `root` unless absolute; "
+        "kept outside data/, which holds only content).",
+    ),
+    Setting(
         "check_consistency", bool, True, "Run the OWL reasoner's consistency check in `build`."
     ),
     Setting(
@@ -105,6 +112,7 @@ class Settings:
     max_query_bytes: int = 20_000
     max_request_bytes: int = 1_000_000
     curator_token: str = field(default="", repr=False)
+    submissions_log: str = "var/submissions.ttl"
     check_consistency: bool = True
     search_max_results: int = 20
 

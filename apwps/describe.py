@@ -197,6 +197,7 @@ class Description:
     inferred: list[Statement] = field(default_factory=list)
     incoming: list[Statement] = field(default_factory=list)
     broader_chain: list[URIRef] = field(default_factory=list)
+    inverse_of: dict[URIRef, URIRef] = field(default_factory=dict)
     members: list[tuple[URIRef, URIRef | None]] = field(default_factory=list)
 
     @property
@@ -268,6 +269,11 @@ class Description:
         return parts, self.label(term).lower()
 
     def incoming_name(self, statement: Statement, langs: Sequence[str] = ()) -> str:
+        """How a link into this resource reads: the ontology's inverse property where it names one,
+        else a phrase of our own, else the property's label marked as coming from the other side."""
+        inverse = self.inverse_of.get(statement.property)
+        if inverse is not None and inverse in self.labels:
+            return self.label(inverse, langs)
         return INCOMING_NAMES.get(statement.property) or f"{self.label(statement.property, langs)} (from)"
 
 
@@ -364,6 +370,7 @@ def describe(store: Store, iri: str, base_iri: str) -> Description:
     shown = {(s.property, v.term) for s in description.outgoing for v in s.values}
     inverse_of = inverses(store)
     incoming: dict[URIRef, list[Value]] = defaultdict(list)
+    narrower = set(description.narrower)
     for s, p in graph.subject_predicates(this):
         if s == this or not isinstance(s, URIRef) or not isinstance(p, URIRef):
             continue
@@ -371,6 +378,11 @@ def describe(store: Store, iri: str, base_iri: str) -> Description:
             continue  # inferred links restate asserted ones; scheme links have their own section
         if any((q, s) in shown for q in inverse_of.get(p, ())):
             continue  # already shown as an outgoing (inverse) statement
+        if s in narrower:
+            continue  # listed in the scheme section
+        for q in sorted(inverse_of.get(p, ())):
+            if q != p:
+                description.inverse_of[p] = q
         incoming[p].append(Value(s))
     description.incoming = [
         Statement(p, tuple(sorted(values, key=lambda v: description.sort_key(v.term))), True)
@@ -400,3 +412,59 @@ def subtree(description: Description, parent: URIRef | None) -> list[URIRef]:
     """Members of a scheme directly under `parent` (None: the top), in natural order."""
     return [c for c, b in description.members if b == parent]
 
+
+
+COLLECTION = (
+    PREFIXES
+    + """SELECT ?prefix ?s ?p ?o WHERE {
+  VALUES ?p { rdfs:label skos:prefLabel skos:notation rdf:type }
+  ?s ?p ?o .
+  FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(?prefix)))
+}"""
+)
+
+
+@dataclass
+class Member:
+    """An entry of a collection (`…/id/frameworks/x` in `…/id/frameworks`), with its own triples."""
+
+    iri: URIRef
+    labels: Labels = NO_LABELS
+    notation: str = ""
+    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
+
+
+def collection_members(store: Store, prefix: str) -> list[Member]:
+    """The resources whose IRI is `prefix` + a slug, sorted by notation then English label."""
+    result = _select(store, COLLECTION, {"prefix": Literal(prefix)})
+    members: dict[URIRef, Member] = {}
+    labels: dict[URIRef, dict[str, str]] = defaultdict(dict)
+    for row in result.rows:
+        s, p, o = row["s"], row["p"], row["o"]
+        if not isinstance(s, URIRef) or "/" in str(s)[len(prefix):] or str(s) == prefix:
+            continue
+        member = members.setdefault(s, Member(s))
+        member.triples.append((s, p, o))
+        if p == SKOS.notation:
+            member.notation = str(o)
+        elif p in (RDFS.label, SKOS.prefLabel) and isinstance(o, Literal):
+            if p == SKOS.prefLabel or (o.language or "") not in labels[s]:
+                labels[s][o.language or ""] = str(o)
+    for iri, member in members.items():
+        member.labels = Labels(labels.get(iri, {}))
+
+    def key(m: Member) -> tuple[list[tuple[int, str]], str]:
+        parts = [(int(x), "") if x.isdigit() else (0, x) for x in re.split(r"[.\s]", m.notation) if x]
+        return parts, (m.labels.pick() or str(m.iri)).lower()
+
+    return sorted(members.values(), key=key)
+
+
+def collection_graph(members: Iterable[Member]) -> rdflib.Graph:
+    """The members' types, labels and notations as a graph (for the RDF forms of a collection)."""
+    graph = rdflib.Graph()
+    graph.bind("apwps", APWPS)
+    for member in members:
+        for triple in member.triples:
+            graph.add(triple)
+    return graph

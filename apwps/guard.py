@@ -82,7 +82,7 @@ def tokens(text: str) -> list[tuple[str, str]]:
 
 def _services_in_algebra(text: str) -> list[str] | None:
     """The SERVICE targets rdflib finds in the parsed query; None when rdflib cannot parse it."""
-    from pyparsing import ParseException
+    from pyparsing import ParseException, ParseResults
     from rdflib.plugins.sparql.parser import parseQuery
     from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -95,10 +95,11 @@ def _services_in_algebra(text: str) -> list[str] | None:
     def walk(node: object) -> None:
         if isinstance(node, CompValue):
             if node.name == "ServiceGraphPattern":
-                targets.append(str(node.get("term")))
+                term = node.get("term")
+                targets.append(term.n3() if hasattr(term, "n3") else str(term))
             for value in node.values():
                 walk(value)
-        elif isinstance(node, (list, tuple)):
+        elif isinstance(node, (list, tuple, ParseResults)):
             for value in node:
                 walk(value)
 

@@ -190,7 +190,12 @@ def filled_in(text: str, slug: str) -> str:
 
 def describe_kinds(kinds: list[Kind]) -> list[str]:
     """One line per kind, for `apwps new --help` and the validation page."""
-    return [f"{k.name}: {k.label} ({local_name(k.target_class)})" for k in kinds]
+    lines = []
+    for kind in kinds:
+        about = (kind.description or kind.label).split(". ")[0].split(":")[0].rstrip(".")
+        about = about if len(about) <= 64 else about[:63].rsplit(" ", 1)[0] + "…"
+        lines.append(f"{kind.name:<28} {about}")
+    return lines
 
 
 def kinds_from_files(settings: Settings) -> list[Kind]:

@@ -311,3 +311,14 @@ def to_rdf(context: CurationContext, data: bytes, fmt: TabularFormat, *, source:
             for value in values:
                 triples.append((subject, prop, _value(context, field_, value, language)))
     return Converted(triples, lines)
+
+
+def form_to_yaml(kind: str, ident: str, values: dict[str, str]) -> bytes:
+    """A form's fields (field name → text, several values separated by `|`) as one YAML entry of
+    the tabular form, so a form goes through the same mapping as a file."""
+    entry: dict[str, Any] = {"kind": kind.strip(), "id": ident.strip()}
+    for name, text in values.items():
+        parts = [p.strip() for p in text.split(VALUE_SEPARATOR) if p.strip()]
+        if parts:
+            entry[name] = parts if len(parts) > 1 else parts[0]
+    return yaml.safe_dump(entry, allow_unicode=True, sort_keys=False).encode("utf-8")

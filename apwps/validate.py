@@ -115,7 +115,10 @@ def _text(graph: rdflib.Graph, node: Node | None) -> str | None:
     if node is None:
         return None
     if isinstance(node, rdflib.Literal):
-        return str(node)
+        # with its language or datatype: "New org" and "New org"@en differ, and the shapes care
+        if node.language is None and node.datatype is None:
+            return f'"{node}"'
+        return node.n3(graph.namespace_manager)
     if isinstance(node, rdflib.URIRef):
         return str(node)
     # a path expression or blank node: show it compactly

@@ -28,4 +28,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     errors.register(app)
     for blueprint in (home.bp, sparql.bp, queries.bp, resources.bp, validate.bp, void.bp):
         app.register_blueprint(blueprint)
+    from server import crosswalk, embed, lists, search, wps_index
+
+    for blueprint in (search.bp, embed.bp, lists.bp, crosswalk.bp, wps_index.bp):
+        app.register_blueprint(blueprint)
     return app

@@ -3,7 +3,6 @@ and the ontology's main classes with their relations. Layout only; the facts com
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -56,17 +55,21 @@ def _edges(d: Description, langs: Sequence[str], limit: int) -> tuple[list[Edge]
         if group:
             groups.append(group)
     if d.narrower:
-        groups.append([Edge("narrower", n, d.label(n, langs), False) for n in d.narrower])
+        groups.insert(0, [Edge("narrower", n, d.label(n, langs), False) for n in d.narrower])
     total = sum(len(g) for g in groups)
     chosen: list[Edge] = []
     seen: set[URIRef] = set()
-    depth = 0
-    while len(chosen) < limit and any(depth < len(g) for g in groups):
-        for group in groups:
-            if depth < len(group) and len(chosen) < limit and group[depth].target not in seen:
-                chosen.append(group[depth])
-                seen.add(group[depth].target)
-        depth += 1
+    for incoming in (False, True):
+        side = [g for g in groups if g[0].incoming == incoming]
+        taken: list[Edge] = []
+        depth = 0
+        while len(taken) < limit and any(depth < len(g) for g in side):
+            for group in side:
+                if depth < len(group) and len(taken) < limit and group[depth].target not in seen:
+                    taken.append(group[depth])
+                    seen.add(group[depth].target)
+            depth += 1
+        chosen += taken
     return chosen, total - len(chosen)
 
 
@@ -76,12 +79,17 @@ _SKIPPED = {
 }
 
 
-def neighbourhood(d: Description, langs: Sequence[str], href: Href, limit: int = 14) -> Markup:
-    """The resource in the middle, the resources it links to (blue) and that link to it (brown)."""
-    edges, hidden = _edges(d, langs, limit)
-    width, height = 760, 400 if len(edges) > 6 else 300
+def neighbourhood(d: Description, langs: Sequence[str], href: Href, per_side: int = 9) -> Markup:
+    """The resource in the middle; what it links to on the right (blue), what links to it on the
+    left (brown). Each side is a column, so that no two boxes overlap."""
+    edges, hidden = _edges(d, langs, per_side)
+    right = [e for e in edges if not e.incoming][:per_side]
+    left = [e for e in edges if e.incoming][:per_side]
+    hidden += len(edges) - len(right) - len(left)
+    row, width = 40, 860
+    height = max(120, 30 + row * max(len(left), len(right), 1))
     cx, cy = width / 2, height / 2
-    rx, ry = width / 2 - 90, height / 2 - 36
+    box_w, centre_w = 180, 250
     parts: list[str] = [
         f"<svg xmlns='http://www.w3.org/2000/svg' class='diagram neighbourhood' viewBox='0 0 {width} "
         f"{height}' width='100%' role='img' aria-label='Links of {escape(d.label(d.iri, langs))}'>",
@@ -95,47 +103,56 @@ def neighbourhood(d: Description, langs: Sequence[str], href: Href, limit: int =
         "</defs>",
     ]
     nodes: list[str] = []
-    count = max(1, len(edges))
-    for index, edge in enumerate(edges):
-        angle = -math.pi / 2 + 2 * math.pi * index / count
-        x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
-        colour, marker = (IN_COLOUR, "in") if edge.incoming else (OUT_COLOUR, "out")
-        # lines stop at the edge of the boxes: shorten both ends
-        dx, dy = x - cx, y - cy
-        length = math.hypot(dx, dy) or 1
-        sx, sy = cx + dx / length * 60, cy + dy / length * 22
-        ex, ey = x - dx / length * 70, y - dy / length * 18
-        if edge.incoming:
-            sx, sy, ex, ey = ex, ey, sx, sy
-        parts.append(
-            f"<line x1='{sx:.1f}' y1='{sy:.1f}' x2='{ex:.1f}' y2='{ey:.1f}' stroke='{colour}' "
-            f"stroke-width='1.4' marker-end='url(#arrow-{marker})'/>"
-        )
-        lx, ly = cx + dx * 0.5, cy + dy * 0.5
-        parts.append(
-            f"<text x='{lx:.1f}' y='{ly:.1f}' font-size='11' text-anchor='middle' fill='{colour}' "
-            f"stroke='white' stroke-width='3' paint-order='stroke' {FONT}>"
-            f"{escape(_short(edge.label, 26))}</text>"
-        )
-        nodes.append(
-            f"<a href='{escape(href(str(edge.target)))}'><g class='node'>"
-            f"<title>{escape(edge.target_label)}</title>"
-            f"<rect x='{x - 78:.1f}' y='{y - 16:.1f}' width='156' height='32' rx='6' "
-            f"fill='{NODE_FILL}' stroke='{colour}'/>"
-            f"<text x='{x:.1f}' y='{y + 4:.1f}' font-size='12' text-anchor='middle' fill='#1a202c' "
-            f"{FONT}>{escape(_short(edge.target_label, 24))}</text></g></a>"
-        )
+    for side, column in ((1, right), (-1, left)):
+        top = cy - row * (len(column) - 1) / 2
+        for index, edge in enumerate(column):
+            y = top + row * index
+            x = cx + side * 300
+            colour, marker = (IN_COLOUR, "in") if edge.incoming else (OUT_COLOUR, "out")
+            near_x = cx + side * centre_w / 2
+            far_x = x - side * box_w / 2
+            mid = (near_x + far_x) / 2
+            start, end = (f"{near_x:.1f},{cy:.1f}", f"{far_x:.1f},{y:.1f}")
+            if edge.incoming:
+                start, end = end, start
+                curve = f"M{start} C{mid:.1f},{y:.1f} {mid:.1f},{cy:.1f} {end}"
+            else:
+                curve = f"M{start} C{mid:.1f},{cy:.1f} {mid:.1f},{y:.1f} {end}"
+            parts.append(
+                f"<path d='{curve}' fill='none' stroke='{colour}' stroke-width='1.3' "
+                f"marker-end='url(#arrow-{marker})'/>"
+            )
+            anchor = "end" if side == 1 else "start"
+            parts.append(
+                f"<text x='{far_x - side * 8:.1f}' y='{y - 5:.1f}' font-size='11' "
+                f"text-anchor='{anchor}' fill='{colour}' stroke='white' stroke-width='3' "
+                f"paint-order='stroke' {FONT}>{escape(_short(edge.label, 24))}</text>"
+            )
+            nodes.append(
+                f"<a href='{escape(href(str(edge.target)))}'><g class='node'>"
+                f"<title>{escape(edge.label)}: {escape(edge.target_label)}</title>"
+                f"<rect x='{x - box_w / 2:.1f}' y='{y - 15:.1f}' width='{box_w}' height='30' rx='6' "
+                f"fill='{NODE_FILL}' stroke='{colour}'/>"
+                f"<text x='{x:.1f}' y='{y + 4:.1f}' font-size='12' text-anchor='middle' "
+                f"fill='#1a202c' {FONT}>{escape(_short(edge.target_label, 23))}</text></g></a>"
+            )
     parts.extend(nodes)
-    title = _short(d.label(d.iri, langs), 30)
+    title = _short(d.label(d.iri, langs), 27)
     parts.append(
-        f"<rect x='{cx - 110}' y='{cy - 20}' width='220' height='40' rx='8' fill='#1a365d'/>"
-        f"<text x='{cx}' y='{cy + 5}' font-size='13' font-weight='bold' text-anchor='middle' "
-        f"fill='white' {FONT}>{escape(title)}</text>"
+        f"<g><title>{escape(d.label(d.iri, langs))}</title>"
+        f"<rect x='{cx - centre_w / 2}' y='{cy - 20}' width='{centre_w}' height='40' rx='8' "
+        f"fill='#1a365d'/><text x='{cx}' y='{cy + 5}' font-size='13' font-weight='bold' "
+        f"text-anchor='middle' fill='white' {FONT}>{escape(title)}</text></g>"
     )
     if hidden:
         parts.append(
-            f"<text x='{width - 8}' y='{height - 8}' font-size='11' text-anchor='end' fill='#4a5568' "
+            f"<text x='{width - 8}' y='{height - 6}' font-size='11' text-anchor='end' fill='#4a5568' "
             f"{FONT}>and {hidden} more links below</text>"
+        )
+    if not edges:
+        parts.append(
+            f"<text x='{cx}' y='{cy + 40}' font-size='12' text-anchor='middle' fill='#4a5568' "
+            f"{FONT}>No links to other resources of the graph.</text>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -12,6 +12,20 @@ from apwps import formats
 from apwps.formats import Format
 
 HTML = "text/html"
+# Other names clients send in `format` (SPARQLWrapper sends `rdf+xml`, `json-ld`, and `xml` or `json`
+# whatever the query form), looked up after the formats table's own names and media types.
+ALIASES = {
+    "rdf+xml": ("rdfxml",),
+    "rdf": ("rdfxml",),
+    "json-ld": ("jsonld",),
+    "nt": ("ntriples",),
+    "n-triples": ("ntriples",),
+    "ttl": ("turtle",),
+    "xml": ("xml", "rdfxml"),
+    "json": ("json", "jsonld"),
+    "srj": ("json",),
+    "srx": ("xml",),
+}
 
 
 def format_parameter() -> str | None:
@@ -25,11 +39,10 @@ def format_parameter() -> str | None:
 def _named(name: str, offered: Sequence[Format], page: bool) -> Format | None:
     if page and name.lower() in ("html", HTML):
         return None
-    try:
-        fmt: Format | None = formats.by_name(name)
-    except KeyError:
-        fmt = formats.by_media_type(name)
-    if fmt is None or fmt not in offered:
+    candidates = [formats.BY_NAME.get(n) for n in ALIASES.get(name.lower(), ())]
+    candidates += [formats.BY_NAME.get(name.lower()), formats.by_media_type(name)]
+    fmt = next((c for c in candidates if c is not None and c in offered), None)
+    if fmt is None:
         choices = [f.name for f in offered] + (["html"] if page else [])
         raise BadRequest(
             f"parameter 'format': {name!r} is not offered here; use one of {', '.join(choices)}"

@@ -4,9 +4,13 @@ and the helpers templates call (`href`, `label`). Registered on the app by the r
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from flask import request
-from rdflib.term import Node
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.term import Literal, Node, URIRef
+
+from apwps.describe import APWPS, LANGUAGE_TEXT, Statement, Value, pick_language, subtree
 
 from server.context import ctx
 
@@ -61,3 +65,75 @@ def page_lang(available: Sequence[str] = ()) -> str:
         if lang in available or lang == "en":
             return lang
     return "en"
+
+
+def _term_kind(term: Node) -> str:
+    if isinstance(term, URIRef):
+        return "iri"
+    if isinstance(term, Literal):
+        return "literal"
+    return "bnode"
+
+
+def _is_local(term: Node) -> bool:
+    return str(term).startswith(base_iri())
+
+
+def _is_link_literal(term: Node) -> bool:
+    return isinstance(term, Literal) and (
+        term.datatype == XSD.anyURI or str(term).startswith(("https://", "http://"))
+    ) and " " not in str(term)
+
+
+def _seq_members(nested: Sequence[Statement]) -> list[Value]:
+    """The members of an rdf:Seq (an author list), in their order; empty for other blank nodes."""
+    numbered = [
+        (int(str(s.property).rsplit("_", 1)[-1]), v)
+        for s in nested
+        if str(s.property).startswith(str(RDF) + "_") and str(s.property).rsplit("_", 1)[-1].isdigit()
+        for v in s.values
+    ]
+    return [v for _, v in sorted(numbered, key=lambda item: item[0])]
+
+
+def _language_values(statement: Statement, reader: Sequence[str]) -> list[Value]:
+    """A statement's values, keeping only the reader's language for texts given in several."""
+    if statement.property not in LANGUAGE_TEXT:
+        return list(statement.values)
+    literals = [v.term for v in statement.values if isinstance(v.term, Literal)]
+    kept = set(pick_language(literals, reader))
+    return [v for v in statement.values if not isinstance(v.term, Literal) or v.term in kept]
+
+
+def _incoming_query(prop: Node, iri: Node) -> str:
+    return f"SELECT ?s ?label WHERE {{\n  ?s <{prop}> <{iri}> .\n  OPTIONAL {{ ?s rdfs:label ?label }}\n}}"
+
+
+HEADER_PROPERTIES = frozenset(
+    {RDF.type, RDFS.label, SKOS.prefLabel, SKOS.definition, DCTERMS.description, DCTERMS.source,
+     APWPS.verificationStatus, SKOS.inScheme, SKOS.topConceptOf, SKOS.broader, SKOS.narrower,
+     SKOS.hasTopConcept}
+)
+
+
+def helpers() -> dict[str, Any]:
+    """Functions and names every template may use."""
+    return {
+        "href": href,
+        "base_iri": base_iri(),
+        "term_kind": _term_kind,
+        "is_local": _is_local,
+        "is_link_literal": _is_link_literal,
+        "seq_members": _seq_members,
+        "language_values": _language_values,
+        "incoming_query": _incoming_query,
+        "subtree": subtree,
+        "value": Value,
+        "header_properties": HEADER_PROPERTIES,
+        "incoming_limit": 200,
+        "rdf_type": RDF.type,
+        "verification_status": APWPS.verificationStatus,
+        "definition": SKOS.definition,
+        "description": DCTERMS.description,
+        "source": DCTERMS.source,
+    }

@@ -1,7 +1,310 @@
-"""Blueprint placeholder: filled in by its own issue."""
+"""Dereferenceable IRIs: `/id/...` and `/ontology` answer HTML to browsers, RDF by `Accept` or by
+suffix (`.ttl`, `.jsonld`, `.rdf`, `.nt`, …, through `apwps.formats`) and citations (`.bib`, `.ris`,
+`.csl.json`). The generic IRI answers 200 with `Content-Location` naming the format-specific URL
+(docs/linked-data.md says why); the describing is done by `apwps.describe`."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import difflib
+import threading
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
+from werkzeug.exceptions import BadRequest, NotAcceptable
+
+from apwps import citation, formats, ontodoc, schemaorg
+from apwps.citation import CitationFormat
+from apwps.describe import Description, collection_members, describe, pick_language
+from apwps.formats import Format
+from apwps.results import serialize
+from apwps.stores.base import GraphResult
+from server import diagrams
+from server.context import ctx
+from server.errors import envelope, wants_html
+from server.pages import LANGUAGES, absolute, helpers, href, iri_for_path, langs, page_lang
 
 bp = Blueprint("resources", __name__)
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return helpers()
+
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+# RDF formats a resource is offered in (the dataset formats wrap it in one named graph).
+RDF_FORMATS: tuple[Format, ...] = formats.GRAPH_ANSWER_FORMATS
+# Links shown on every page, in this order.
+LINKED_FORMATS: tuple[Format, ...] = tuple(
+    formats.by_name(n) for n in ("turtle", "jsonld", "rdfxml", "ntriples")
+)
+
+
+@dataclass(frozen=True)
+class Representation:
+    """What a request asks for: the page, an RDF format, or a citation format."""
+
+    kind: Literal["html", "rdf", "citation"]
+    rdf: Format | None = None
+    cite: CitationFormat | None = None
+    negotiated: bool = False
+
+    @property
+    def suffix(self) -> str:
+        if self.rdf is not None:
+            return self.rdf.suffixes[0]
+        if self.cite is not None:
+            return self.cite.suffix
+        return ".html"
+
+    @property
+    def media_type(self) -> str:
+        if self.rdf is not None:
+            return self.rdf.content_type
+        if self.cite is not None:
+            return self.cite.content_type
+        return "text/html; charset=utf-8"
+
+
+HTML = Representation("html")
+
+
+def split_suffix(path: str) -> tuple[str, str]:
+    """`frameworks/x.ttl` → (`frameworks/x`, `.ttl`); slugs never hold a dot (docs/modelling.md)."""
+    head, _, last = path.rpartition("/")
+    stem, dot, suffix = last.partition(".")
+    return (f"{head}/{stem}" if head else stem), (dot + suffix if dot else "")
+
+
+def _by_suffix(suffix: str, citations: bool) -> Representation:
+    if suffix == ".html":
+        return HTML
+    fmt = formats.by_suffix("x" + suffix)
+    if fmt is not None and fmt in RDF_FORMATS:
+        return Representation("rdf", rdf=fmt)
+    cite = citation.by_suffix(suffix) if citations else None
+    if cite is not None:
+        return Representation("citation", cite=cite)
+    abort(404, f"no format has the suffix {suffix!r}; use one of "
+               + ", ".join([".html", *(f.suffixes[0] for f in RDF_FORMATS),
+                            *(c.suffix for c in citation.CITATION_FORMATS)]))
+
+
+def _by_name(name: str, citations: bool) -> Representation:
+    lowered = name.lower()
+    if lowered in ("html", *HTML_TYPES):
+        return HTML
+    fmt = formats.BY_NAME.get(lowered) or formats.by_media_type(lowered, "graph")
+    if fmt is not None and fmt in RDF_FORMATS:
+        return Representation("rdf", rdf=fmt)
+    cite = (citation.BY_NAME.get(lowered) or citation.by_media_type(lowered)) if citations else None
+    if cite is not None:
+        return Representation("citation", cite=cite)
+    offered = ["html", *(f.name for f in RDF_FORMATS)]
+    offered += [c.name for c in citation.CITATION_FORMATS] if citations else []
+    raise BadRequest(f"parameter 'format': {name!r} is not offered here; use one of {', '.join(offered)}")
+
+
+def choose(suffix: str, *, citations: bool = True) -> Representation:
+    """The representation a request asks for: suffix, then `format`, then `Accept` (HTML by default)."""
+    if suffix:
+        return _by_suffix(suffix, citations)
+    if request.args.get("format"):
+        return _by_name(request.args["format"], citations)
+    if not request.headers.get("Accept"):
+        return Representation("html", negotiated=True)
+    offered = [*HTML_TYPES, *(m for f in RDF_FORMATS for m in f.media_types), "application/json"]
+    if citations:
+        offered += [c.media_type for c in citation.CITATION_FORMATS]
+    best = request.accept_mimetypes.best_match(offered)
+    if best is None:
+        raise NotAcceptable(
+            "none of the formats this resource comes in is acceptable; offered: " + ", ".join(offered)
+        )
+    if best in HTML_TYPES:
+        return Representation("html", negotiated=True)
+    if best == "application/json":  # plain JSON clients get JSON-LD
+        return Representation("rdf", rdf=formats.by_name("jsonld"), negotiated=True)
+    fmt = formats.by_media_type(best, "graph")
+    if fmt is not None:
+        return Representation("rdf", rdf=fmt, negotiated=True)
+    return Representation("citation", cite=citation.by_media_type(best), negotiated=True)
+
+
+def _headers(response: Response, local: str, rep: Representation, *, citations: bool) -> Response:
+    """CORS, caching, the alternates and, for a negotiated answer, `Vary` and `Content-Location`."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "Content-Location, Link, Vary"
+    response.headers["Cache-Control"] = "public, max-age=300"
+    links = [f'<{local}.html>; rel="alternate"; type="text/html"']
+    links += [f'<{local}{f.suffixes[0]}>; rel="alternate"; type="{f.media_type}"' for f in RDF_FORMATS]
+    if citations:
+        links += [f'<{local}{c.suffix}>; rel="alternate"; type="{c.media_type}"'
+                  for c in citation.CITATION_FORMATS]
+    response.headers["Link"] = ", ".join(links)
+    vary = ["Accept"] + (["Accept-Language"] if rep.kind == "html" else [])
+    if rep.negotiated or not request.path.endswith(rep.suffix):
+        response.headers["Vary"] = ", ".join(vary)
+    if rep.negotiated:
+        response.headers["Content-Location"] = local + rep.suffix
+    elif rep.kind == "html":
+        response.headers["Vary"] = "Accept-Language"
+    reader = ",".join(langs()) if rep.kind == "html" else ""
+    response.set_etag(f"{ctx().build_id}-{request.full_path}-{rep.suffix}-{reader}")
+    return response.make_conditional(request)
+
+
+def _rdf(graph: Any, fmt: Format) -> bytes:
+    return serialize(GraphResult(graph), fmt)
+
+
+def _not_found(iri: str, collection: str = "") -> Response:
+    """A helpful 404: what was asked for, entries with similar names, and where to look instead."""
+    message = f"the graph has nothing about {iri}"
+    if not wants_html():
+        return envelope(404, "not_found", message, iri=iri)
+    suggestions: list[tuple[str, str]] = []
+    if collection:
+        members = collection_members(ctx().store, iri_for_path(f"id/{collection}/"))
+        by_slug = {str(m.iri).rsplit("/", 1)[-1]: m for m in members}
+        for slug in difflib.get_close_matches(iri.rsplit("/", 1)[-1], list(by_slug), n=5, cutoff=0.4):
+            member = by_slug[slug]
+            suggestions.append((href(member.iri), member.labels.pick(langs()) or slug))
+    body = render_template(
+        "resources/not_found.html", iri=iri, collection=collection, suggestions=suggestions,
+        query=iri.rstrip("/").rsplit("/", 1)[-1].replace("-", " "),
+    )
+    response = Response(body, status=404, mimetype="text/html")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _page(d: Description, local: str) -> str:
+    reader = langs()
+    card = schemaorg.card(d, absolute(local), reader)
+    return render_template(
+        "resources/resource.html",
+        d=d,
+        langs=reader,
+        lang=page_lang(d.languages()),
+        languages={code: LANGUAGES.get(code, code) for code in d.languages()},
+        local=local,
+        card=card,
+        diagram=diagrams.neighbourhood(d, reader, href),
+        rdf_formats=LINKED_FORMATS,
+        citation_formats=citation.CITATION_FORMATS,
+        pick_language=pick_language,
+    )
+
+
+@bp.get("/id/<path:path>")
+def resource(path: str) -> Response:
+    """Any entity, concept or concept scheme under `<base_iri>id/`."""
+    stem, suffix = split_suffix(path)
+    if not stem or stem.endswith("/"):
+        abort(404)
+    if suffix:
+        _by_suffix(suffix, True)  # an unknown suffix is a 404 before anything else
+    iri = iri_for_path(f"id/{stem}")
+    local = href(iri)
+    context = ctx()
+    d = describe(context.store, iri, context.settings.base_iri)
+    if not d.exists:
+        members = collection_members(context.store, iri + "/") if "/" not in stem else []
+        if members:
+            return collection(stem, members, choose(suffix, citations=False), local)
+        return _not_found(iri, stem.split("/", 1)[0] if "/" in stem else "")
+    rep = choose(suffix)
+    if rep.kind == "html":
+        response = Response(_page(d, local), mimetype="text/html")
+    elif rep.kind == "rdf" and rep.rdf is not None:
+        response = Response(_rdf(d.graph, rep.rdf), content_type=rep.rdf.content_type)
+    else:
+        assert rep.cite is not None
+        item = citation.citation_item(context.store, d)
+        response = Response(rep.cite.write(item), content_type=rep.cite.content_type)
+        response.headers["Content-Disposition"] = (
+            f'inline; filename="{stem.rsplit("/", 1)[-1]}{rep.cite.suffix}"'
+        )
+    return _headers(response, local, rep, citations=True)
+
+
+def collection(name: str, members: list[Any], rep: Representation, local: str) -> Response:
+    """A collection of entries (`/id/frameworks`): a list of its members, as a page or as RDF."""
+    if rep.kind == "citation":
+        abort(404, "a collection has no citation; cite its entries")
+    if rep.kind == "rdf" and rep.rdf is not None:
+        from apwps.describe import collection_graph
+
+        response = Response(_rdf(collection_graph(members), rep.rdf), content_type=rep.rdf.content_type)
+    else:
+        body = render_template(
+            "resources/collection.html", name=name, members=members, langs=langs(), local=local,
+            rdf_formats=LINKED_FORMATS,
+        )
+        response = Response(body, mimetype="text/html")
+    return _headers(response, local, rep, citations=False)
+
+
+# --- the ontology -------------------------------------------------------------------------------
+
+_render_lock = threading.Lock()
+
+
+def documentation() -> tuple[ontodoc.Documentation, Any]:
+    """pyLODE's page and the class diagram, rendered once per process on first use."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    cached = app.extensions.get("apwps-ontology-doc")
+    if cached is None:
+        with _render_lock:
+            cached = app.extensions.get("apwps-ontology-doc")
+            if cached is None:
+                context = ctx()
+                graph = ontodoc.ontology_graph(context.store, context.settings.base_iri)
+                doc = ontodoc.render_documentation(graph, context.settings.base_iri)
+                diagram = diagrams.class_diagram(ontodoc.outline(graph), href)
+                cached = (doc, diagram)
+                app.extensions["apwps-ontology-doc"] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+@bp.get("/ontology")
+@bp.get("/ontology.<suffix>")
+def ontology(suffix: str = "") -> Response:
+    rep = choose("." + suffix if suffix else "", citations=False)
+    context = ctx()
+    local = href(ontodoc.ontology_iri(context.settings.base_iri))
+    if rep.kind == "rdf" and rep.rdf is not None:
+        graph = ontodoc.ontology_graph(context.store, context.settings.base_iri)
+        response = Response(_rdf(graph, rep.rdf), content_type=rep.rdf.content_type)
+    else:
+        doc, diagram = documentation()
+        body = render_template(
+            "resources/ontology.html", doc=doc, diagram=diagram, local=local,
+            rdf_formats=LINKED_FORMATS,
+        )
+        response = Response(body, mimetype="text/html")
+    return _headers(response, local, rep, citations=False)
+
+
+@bp.get("/ontology/<path:module>")
+def ontology_module(module: str) -> Response:
+    """One file of the ontology (`/ontology/core`, `/ontology/vocabularies/crimes`)."""
+    stem, suffix = split_suffix(module)
+    rep = choose(suffix, citations=False)
+    context = ctx()
+    base = context.settings.base_iri
+    iri = iri_for_path(f"ontology/{stem}")
+    graph = ontodoc.ontology_graph(context.store, base, stem)
+    if not len(graph):
+        return _not_found(iri)
+    local = href(iri)
+    if rep.kind == "rdf" and rep.rdf is not None:
+        response = Response(_rdf(graph, rep.rdf), content_type=rep.rdf.content_type)
+    else:
+        d = describe(context.store, iri, base)
+        if not d.exists:
+            return _not_found(iri)
+        response = Response(_page(d, local), mimetype="text/html")
+    return _headers(response, local, rep, citations=False)

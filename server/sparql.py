@@ -8,6 +8,7 @@ row limit; its answer is streamed in the negotiated format. All RDF work happens
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Any
@@ -136,6 +137,7 @@ def _page(query: str = "") -> Response:
         "sparql/query.html",
         query=query,
         queries=list(context.catalogue),
+        named_json=json.dumps({q.name: q.text for q in context.catalogue}).replace("</", "<\\/"),
         settings=context.settings,
         base_iri=context.settings.base_iri,
         result_formats=formats.RESULT_FORMATS,

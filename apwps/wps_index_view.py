@@ -1,0 +1,252 @@
+"""The WPS Index data cube as tables people read: countries ranked on each indicator, and each
+country's values across the indicators.
+
+The observations (`qb:Observation` with `apwps:refCountry`, `apwps:refIndicator`, `apwps:refEdition`,
+`apwps:value` and their attributes) are read once per store with a few SELECTs through the `Store`
+interface. Only the latest edition in the graph is shown. The graph does not say whether a higher value
+is better on an indicator, so rankings here are by value, highest first, and say so; the composite
+score is ordered by the index's own published rank.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from rdflib.term import Literal, Node
+
+from apwps.memo import per_store
+from apwps.search import pick
+from apwps.stores.base import SelectResult, Store
+
+PREFIXES = """PREFIX apwps: <https://w3id.org/apwps/ontology#>
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+OBSERVATIONS = PREFIXES + """SELECT ?obs ?country ?indicator ?edition ?value ?unit ?period ?imputed
+       ?note ?rank ?region ?fragile ?dataset WHERE {
+  ?obs a qb:Observation ; apwps:refCountry ?country ; apwps:refIndicator ?indicator ;
+       apwps:value ?value .
+  OPTIONAL { ?obs apwps:refEdition ?edition }
+  OPTIONAL { ?obs apwps:unitLabel ?unit }
+  OPTIONAL { ?obs apwps:referencePeriod ?period }
+  OPTIONAL { ?obs apwps:imputedValue ?imputed }
+  OPTIONAL { ?obs apwps:sourceNote ?note }
+  OPTIONAL { ?obs apwps:rank ?rank }
+  OPTIONAL { ?obs apwps:wpsIndexRegion ?region }
+  OPTIONAL { ?obs apwps:fragileState ?fragile }
+  OPTIONAL { ?obs qb:dataSet ?dataset }
+}"""
+
+# Labels, codes and definitions of everything the observations refer to.
+TERMS = PREFIXES + """SELECT DISTINCT ?x ?label ?code ?definition ?unit ?dimension WHERE {
+  { SELECT DISTINCT ?x WHERE {
+      ?obs a qb:Observation .
+      { ?obs apwps:refCountry ?x } UNION { ?obs apwps:refIndicator ?x }
+      UNION { ?obs apwps:wpsIndexRegion ?x } UNION { ?obs qb:dataSet ?x }
+      UNION { ?obs apwps:refIndicator ?i . ?i apwps:indexDimension ?x } } }
+  OPTIONAL { { ?x skos:prefLabel ?label } UNION { ?x rdfs:label ?label } }
+  OPTIONAL { { ?x apwps:iso3166Alpha3 ?code } UNION { ?x skos:notation ?code } }
+  OPTIONAL { ?x skos:definition ?definition }
+  OPTIONAL { ?x apwps:unitLabel ?unit }
+  OPTIONAL { ?x apwps:indexDimension ?dimension }
+}"""
+
+
+@dataclass
+class Thing:
+    """A country, indicator, dimension, region or data set, with its labels by language."""
+
+    iri: str
+    labels: dict[str, str] = field(default_factory=dict)
+    code: str = ""
+    definitions: dict[str, str] = field(default_factory=dict)
+    unit: str = ""
+    dimension: str = ""
+
+    def label(self, langs: Sequence[str] = ()) -> str:
+        return pick(self.labels, langs)[0] if self.labels else self.slug
+
+    def definition(self, langs: Sequence[str] = ()) -> str:
+        return pick(self.definitions, langs)[0] if self.definitions else ""
+
+    @property
+    def slug(self) -> str:
+        return self.iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Observation:
+    iri: str
+    country: str
+    indicator: str
+    value: Decimal
+    unit: str = ""
+    period: str = ""
+    imputed: bool = False
+    note: str = ""
+    rank: int | None = None
+    region: str = ""
+    fragile: bool | None = None
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An observation with its position among all countries on its indicator (1 = highest value,
+    or the published rank for the composite score) and how many countries there are."""
+
+    observation: Observation
+    position: int
+    of: int
+
+
+@dataclass
+class WpsIndex:
+    edition: str
+    dataset: Thing | None
+    things: dict[str, Thing]
+    observations: list[Observation]
+    composite: str = ""  # the indicator whose observations carry the published rank
+    _by_indicator: dict[str, list[Placed]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        grouped: dict[str, list[Observation]] = defaultdict(list)
+        for obs in self.observations:
+            grouped[obs.indicator].append(obs)
+        for indicator, items in grouped.items():
+            if indicator == self.composite:
+                items.sort(key=lambda o: (o.rank if o.rank is not None else 1 << 30, o.country))
+                placed = [Placed(o, o.rank or i + 1, len(items)) for i, o in enumerate(items)]
+            else:
+                items.sort(key=lambda o: (-o.value, self.things[o.country].label().lower()))
+                placed = []
+                for i, o in enumerate(items):
+                    tied = placed and placed[-1].observation.value == o.value
+                    placed.append(Placed(o, placed[-1].position if tied else i + 1, len(items)))
+            self._by_indicator[indicator] = placed
+
+    def indicators(self) -> list[Thing]:
+        """The indicators with data, the composite score first, then by dimension and label."""
+        found = [self.things[i] for i in self._by_indicator]
+        return sorted(
+            found,
+            key=lambda t: (t.iri != self.composite, self.label(t.dimension).lower(), t.label().lower()),
+        )
+
+    def label(self, iri: str, langs: Sequence[str] = ()) -> str:
+        thing = self.things.get(iri)
+        return thing.label(langs) if thing else ""
+
+    def indicator(self, slug: str) -> Thing | None:
+        return next((t for t in self.indicators() if t.slug == slug), None)
+
+    def country(self, code: str) -> Thing | None:
+        """A country by its ISO 3166-1 alpha-3 code or IRI slug, in any case."""
+        wanted = code.lower()
+        return next(
+            (
+                t
+                for t in self.countries()
+                if t.slug.lower() == wanted or t.code.lower() == wanted
+            ),
+            None,
+        )
+
+    def countries(self) -> list[Thing]:
+        found = {o.country for o in self.observations}
+        return sorted((self.things[c] for c in found), key=lambda t: t.label().lower())
+
+    def ranking(self, indicator: str) -> list[Placed]:
+        """Every country's observation on `indicator` (an IRI), in rank order."""
+        return self._by_indicator.get(indicator, [])
+
+    def profile(self, country: str) -> list[tuple[Thing, Placed]]:
+        """A country's observations (its IRI), one per indicator, in the indicators' order."""
+        found: list[tuple[Thing, Placed]] = []
+        for indicator in self.indicators():
+            for placed in self.ranking(indicator.iri):
+                if placed.observation.country == country:
+                    found.append((indicator, placed))
+                    break
+        return found
+
+    def values(self, indicator: str) -> list[Decimal]:
+        return [p.observation.value for p in self.ranking(indicator)]
+
+
+def _select(store: Store, text: str) -> list[dict[str, Node]]:
+    result = store.query(text)
+    assert isinstance(result, SelectResult)
+    return result.rows
+
+
+def _text(row: Mapping[str, Node], name: str) -> str:
+    value = row.get(name)
+    return str(value) if value is not None else ""
+
+
+def _decimal(value: Node | None) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if isinstance(value, Literal) else None
+    except InvalidOperation:
+        return None
+
+
+def _boolean(value: Node | None) -> bool | None:
+    return str(value).lower() in ("true", "1") if isinstance(value, Literal) else None
+
+
+@per_store
+def read_wps_index(store: Store) -> WpsIndex:
+    """The latest edition of the WPS Index in the graph (read once per store)."""
+    rows = _select(store, OBSERVATIONS)
+    editions = sorted({_text(r, "edition") for r in rows})
+    edition = editions[-1] if editions else ""
+    observations: list[Observation] = []
+    datasets: set[str] = set()
+    composite = ""
+    for row in rows:
+        value = _decimal(row.get("value"))
+        if _text(row, "edition") != edition or value is None:
+            continue
+        rank = _decimal(row.get("rank"))
+        obs = Observation(
+            iri=_text(row, "obs"),
+            country=_text(row, "country"),
+            indicator=_text(row, "indicator"),
+            value=value,
+            unit=_text(row, "unit"),
+            period=_text(row, "period"),
+            imputed=bool(_boolean(row.get("imputed"))),
+            note=_text(row, "note"),
+            rank=int(rank) if rank is not None else None,
+            region=_text(row, "region"),
+            fragile=_boolean(row.get("fragile")),
+        )
+        if obs.rank is not None:
+            composite = obs.indicator
+        if _text(row, "dataset"):
+            datasets.add(_text(row, "dataset"))
+        observations.append(obs)
+    things: dict[str, Thing] = {}
+    for row in _select(store, TERMS):
+        iri = _text(row, "x")
+        thing = things.get(iri) or Thing(iri)
+        things[iri] = thing
+        for name, target in (("label", thing.labels), ("definition", thing.definitions)):
+            value = row.get(name)
+            if isinstance(value, Literal):
+                target.setdefault(value.language or "", str(value))
+        thing.code = thing.code or _text(row, "code")
+        thing.unit = thing.unit or _text(row, "unit")
+        thing.dimension = thing.dimension or _text(row, "dimension")
+    for obs in observations:  # anything the graph gave no label keeps its IRI's slug
+        for iri in (obs.country, obs.indicator, obs.region):
+            if iri and iri not in things:
+                things[iri] = Thing(iri)
+    dataset = things.get(sorted(datasets)[0]) if datasets else None
+    return WpsIndex(edition, dataset, dict(things), observations, composite)
