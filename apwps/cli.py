@@ -40,7 +40,15 @@ def handle_errors(func: F) -> F:
         except ValidationFailed as exc:
             report = getattr(exc, "report", None)
             if report is not None:
-                _print_report(report, "text", [])
+                # a failed build lists what breaks it; warnings and suggestions are for `validate`
+                for finding in report.violations:
+                    click.echo(finding.as_text(), err=True)
+                counts = report.counts()
+                click.echo(
+                    f"({counts['Warning']} warnings and {counts['Info']} suggestions not shown: "
+                    "run `apwps validate FILE` for an entry's full report)",
+                    err=True,
+                )
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_VIOLATIONS)
         except ApwpsError as exc:

@@ -50,7 +50,7 @@ class CheckedQuery:
     """A query the guard let through, with what was learnt about it."""
 
     text: str
-    form: str | None  # SELECT, CONSTRUCT, DESCRIBE, ASK; None when the engine must say what is wrong
+    form: str | None  # SELECT, CONSTRUCT, DESCRIBE or ASK; None: left to the engine to judge
     has_dataset: bool  # FROM or FROM NAMED: the query selects its own dataset
     prefixes: dict[str, str] = field(default_factory=dict)
 

@@ -140,7 +140,9 @@ def _json_term(term: Any) -> dict[str, Any]:
 
 
 def _write_json(variables: tuple[str, ...], rows: Iterable[Any], out: BinaryIO) -> None:
-    out.write(b'{"head":{"vars":' + json.dumps(list(variables)).encode() + b'},"results":{"bindings":[')
+    out.write(
+        b'{"head":{"vars":' + json.dumps(list(variables)).encode() + b'},"results":{"bindings":['
+    )
     separator = b""
     for row in rows:
         binding = {v: _json_term(t) for v in variables if (t := row[v]) is not None}
@@ -158,7 +160,9 @@ def _xml_term(term: Any) -> str:
         if term.language:
             return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+            return (
+                f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+            )
         return f"<literal>{escape(term.value)}</literal>"
     return (
         f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>"

@@ -43,16 +43,24 @@ def describe_service(
     graph.add((service, SD.endpoint, service))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     graph.add((service, SD.feature, SD.UnionDefaultGraph))
-    graph.add((service, DCTERMS.title, rdflib.Literal("AP-WPS Knowledge Graph SPARQL endpoint", lang="en")))
-    graph.add((
-        service,
-        DCTERMS.description,
-        rdflib.Literal(
-            "Read-only SPARQL 1.1 endpoint. SPARQL Update, LOAD and SERVICE are refused. The "
-            "default graph is the union of the named graphs; FROM and FROM NAMED select among them.",
-            lang="en",
-        ),
-    ))
+    graph.add(
+        (
+            service,
+            DCTERMS.title,
+            rdflib.Literal("AP-WPS Knowledge Graph SPARQL endpoint", lang="en"),
+        )
+    )
+    graph.add(
+        (
+            service,
+            DCTERMS.description,
+            rdflib.Literal(
+                "Read-only SPARQL 1.1 endpoint. SPARQL Update, LOAD and SERVICE are refused. The "
+                "default graph is the union of the named graphs; FROM and FROM NAMED select among them.",
+                lang="en",
+            ),
+        )
+    )
     for fmt in (*RESULT_FORMATS, *GRAPH_ANSWER_FORMATS):
         if fmt.name in FORMAT_IRIS:
             graph.add((service, SD.resultFormat, FORMAT_IRIS[fmt.name]))

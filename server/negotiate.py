@@ -31,7 +31,11 @@ ALIASES = {
 def format_parameter() -> str | None:
     """The `format` parameter, from the URL or a form body."""
     name = request.args.get("format")
-    if not name and request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+    if (
+        not name
+        and request.method == "POST"
+        and request.mimetype == "application/x-www-form-urlencoded"
+    ):
         name = request.form.get("format")
     return name or None
 

@@ -39,9 +39,11 @@ def _item(query: NamedQuery) -> dict[str, Any]:
 
 def _wants_page() -> bool:
     accept = request.accept_mimetypes
-    return bool(request.headers.get("Accept")) and accept.best_match(
-        ["application/json", "text/html"]
-    ) == "text/html" and request.args.get("format") in (None, "html")
+    return (
+        bool(request.headers.get("Accept"))
+        and accept.best_match(["application/json", "text/html"]) == "text/html"
+        and request.args.get("format") in (None, "html")
+    )
 
 
 @bp.get("/queries")

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, render_template, request
 from rdflib.term import Node
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, Forbidden, UnsupportedMediaType
+from werkzeug.wrappers import Response as BaseResponse
 
 from apwps import formats, guard
 from apwps.formats import Format
@@ -58,10 +59,10 @@ def _parameters() -> MultiDict[str, str]:
     )
 
 
-def cors(response: Response) -> Response:
+def cors(response: BaseResponse) -> Response:
     for name, value in CORS.items():
         response.headers.setdefault(name, value)
-    return response
+    return response  # type: ignore[return-value]  # a Flask response in every caller
 
 
 def etag_for(context: AppContext, *parts: object) -> str:

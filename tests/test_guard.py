@@ -64,7 +64,9 @@ def test_updates_are_refused_inside_query(text: str, keyword: str) -> None:
 
 
 def test_update_words_in_strings_and_names_are_fine() -> None:
-    text = 'PREFIX load: <http://x/> SELECT ?insert { ?insert load:drop "DELETE WHERE { ?s ?p ?o }" }'
+    text = (
+        'PREFIX load: <http://x/> SELECT ?insert { ?insert load:drop "DELETE WHERE { ?s ?p ?o }" }'
+    )
     assert check(text, max_query_bytes=LIMIT).form == "SELECT"
 
 
@@ -75,8 +77,11 @@ def test_update_words_in_strings_and_names_are_fine() -> None:
         ("PREFIX a: <http://a/> ask { ?s ?p ?o }", "ASK", "results"),
         ("BASE <http://b/> CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT", "graph"),
         ("DESCRIBE <http://a>", "DESCRIBE", "graph"),
-        ("# SELECT in a comment\nCONSTRUCT { ?s ?p ?o } WHERE { { SELECT ?s ?p ?o { ?s ?p ?o } } }",
-         "CONSTRUCT", "graph"),
+        (
+            "# SELECT in a comment\nCONSTRUCT { ?s ?p ?o } WHERE { { SELECT ?s ?p ?o { ?s ?p ?o } } }",
+            "CONSTRUCT",
+            "graph",
+        ),
         ("nonsense", None, "results"),
     ],
 )

@@ -168,7 +168,7 @@ def test_concept_and_scheme_pages(live_server: Process) -> None:
     rf07 = requests.get(local(live_server, BASE + "id/risk-factors/rf07"),
                         headers={"Accept": "text/html"}, timeout=30).text
     assert "Place in its scheme" in rf07
-    assert 'href="/id/risk-factors/rf07-01"' in rf07  # narrower, in notation order
+    assert 'href="/id/risk-indicators/rf07-01"' in rf07  # narrower, in notation order
     assert rf07.index(">7.2<") < rf07.index(">7.10<")
     indicator = requests.get(local(live_server, BASE + "id/risk-indicators/rf07-01"),
                              headers={"Accept": "text/html"}, timeout=30).text

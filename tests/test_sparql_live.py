@@ -9,7 +9,7 @@ import io
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from xml.dom.minidom import Document
 
 import pytest
@@ -24,19 +24,23 @@ from tests.conftest import Process, start_server, stop
 APWPS = "https://w3id.org/apwps/ontology#"
 COUNTRIES = f"SELECT ?c WHERE {{ ?c a <{APWPS}Country> }} ORDER BY ?c"
 LOOKUP = (
-    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-    "SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"
 )
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
 
 
 @pytest.fixture(scope="module")
-def guarded(settings: Settings, built: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Process]:
+def guarded(
+    settings: Settings, built: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Process]:
     """`apwps serve` with a short time limit, so that a runaway query is stopped soon."""
     server = start_server(
         settings,
         tmp_path_factory.mktemp("guarded"),
-        "--workers", "1", "--threads", "4",
+        "--workers",
+        "1",
+        "--threads",
+        "4",
         env={"APWPS_QUERY_TIME_LIMIT_MS": "1500", "APWPS_MAX_RESULT_ROWS": "1000"},
     )
     yield server
@@ -46,9 +50,9 @@ def guarded(settings: Settings, built: Any, tmp_path_factory: pytest.TempPathFac
 class Recorder(http.server.BaseHTTPRequestHandler):
     """A loopback listener that records every request it receives."""
 
-    seen: list[str] = []
+    seen: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_GET(self) -> None:
         Recorder.seen.append(f"GET {self.path}")
         body = b"<http://example.org/s> <http://example.org/p> <http://example.org/o> ."
         self.send_response(200)
@@ -57,7 +61,7 @@ class Recorder(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         Recorder.seen.append(f"POST {self.path}")
         self.send_response(500)
         self.end_headers()
@@ -78,8 +82,12 @@ def listener() -> Iterator[str]:
 
 
 def _country(url: str) -> str:
-    data = requests.get(f"{url}/sparql", params={"query": COUNTRIES + " LIMIT 1"},
-                        headers={"Accept": "application/sparql-results+json"}, timeout=30).json()
+    data = requests.get(
+        f"{url}/sparql",
+        params={"query": COUNTRIES + " LIMIT 1"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    ).json()
     iri: str = data["results"]["bindings"][0]["c"]["value"]
     return iri
 
@@ -90,8 +98,12 @@ def test_requests_client_in_every_way(live_server: Process) -> None:
     answers = [
         requests.get(url, params={"query": COUNTRIES}, headers=accept, timeout=30),
         requests.post(url, data={"query": COUNTRIES}, headers=accept, timeout=30),
-        requests.post(url, data=COUNTRIES.encode(), timeout=30,
-                      headers={**accept, "Content-Type": "application/sparql-query"}),
+        requests.post(
+            url,
+            data=COUNTRIES.encode(),
+            timeout=30,
+            headers={**accept, "Content-Type": "application/sparql-query"},
+        ),
     ]
     bodies = [a.json()["results"]["bindings"] for a in answers]
     assert all(a.status_code == 200 for a in answers)
@@ -109,7 +121,7 @@ def test_sparqlwrapper_json_and_xml(live_server: Process) -> None:
     wrapper.setReturnFormat(XML)
     as_xml = wrapper.query().convert()
     assert isinstance(as_xml, Document)
-    xml_iris = [u.firstChild.data for u in as_xml.getElementsByTagName("uri")]
+    xml_iris = [u.firstChild.data for u in as_xml.getElementsByTagName("uri")]  # type: ignore[union-attr]
     assert xml_iris == iris
     assert len(iris) > 10
     wrapper.setQuery(f"CONSTRUCT {{ ?c a <{APWPS}Country> }} WHERE {{ ?c a <{APWPS}Country> }}")
@@ -150,15 +162,24 @@ def test_no_query_reaches_out(live_server: Process, listener: str) -> None:
         "SELECT * FROM <file:///etc/hostname> WHERE { ?s ?p ?o }",
     ]
     for query in selected:
-        response = requests.get(url, params={"query": query, "format": "json" if "SELECT" in query
-                                              else "ntriples"}, timeout=30)
+        response = requests.get(
+            url,
+            params={"query": query, "format": "json" if "SELECT" in query else "ntriples"},
+            timeout=30,
+        )
         assert response.status_code == 200, query
         if "SELECT" in query:
             assert response.json()["results"]["bindings"] == []
         else:
             assert response.content.strip() == b""
-    graphs = requests.get(url, params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1",
-                                       "default-graph-uri": f"{listener}/data.nt"}, timeout=30)
+    graphs = requests.get(
+        url,
+        params={
+            "query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1",
+            "default-graph-uri": f"{listener}/data.nt",
+        },
+        timeout=30,
+    )
     assert graphs.json()["results"]["bindings"] == []
     assert Recorder.seen == []
 
@@ -169,38 +190,51 @@ def test_runaway_does_not_starve_others(guarded: Process) -> None:
     outcome: dict[str, requests.Response] = {}
 
     def runaway() -> None:
-        outcome["runaway"] = requests.get(url, params={"query": RUNAWAY},
-                                          headers={"Accept": "application/json"}, timeout=60)
+        outcome["runaway"] = requests.get(
+            url, params={"query": RUNAWAY}, headers={"Accept": "application/json"}, timeout=60
+        )
 
     thread = threading.Thread(target=runaway)
     thread.start()
-    answers = []
+    answers: list[tuple[int, int]] = []
     while thread.is_alive() and len(answers) < 200:
-        response = requests.get(url, params={"query": LOOKUP.format(iri=iri)},
-                                headers={"Accept": "application/sparql-results+json"}, timeout=10)
+        response = requests.get(
+            url,
+            params={"query": LOOKUP.format(iri=iri)},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=10,
+        )
         answers.append((response.status_code, len(response.json()["results"]["bindings"])))
     thread.join()
     assert outcome["runaway"].status_code == 503
     assert outcome["runaway"].json()["error"] == "query_timeout"
     assert len(answers) >= 3  # answered while the runaway ran
     assert all(status == 200 and count > 0 for status, count in answers)
-    after = requests.get(url, params={"query": RUNAWAY}, headers={"Accept": "application/json"},
-                         timeout=60)
+    after = requests.get(
+        url, params={"query": RUNAWAY}, headers={"Accept": "application/json"}, timeout=60
+    )
     assert after.status_code == 503
     assert requests.get(url, params={"query": COUNTRIES}, timeout=10).status_code == 200
 
 
 def test_truncated_answers_say_so(guarded: Process) -> None:
-    response = requests.get(f"{guarded.url}/sparql", params={"query": "SELECT * { ?s ?p ?o }"},
-                            headers={"Accept": "text/csv"}, timeout=30)
+    response = requests.get(
+        f"{guarded.url}/sparql",
+        params={"query": "SELECT * { ?s ?p ?o }"},
+        headers={"Accept": "text/csv"},
+        timeout=30,
+    )
     assert response.headers["APWPS-Truncated"] == "true"
     assert len(list(csv.reader(io.StringIO(response.text)))) == 1001  # header + max_result_rows
 
 
 def test_large_answers_stream(live_server: Process) -> None:
-    response = requests.get(f"{live_server.url}/sparql",
-                            params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "ntriples"},
-                            timeout=60, stream=True)
+    response = requests.get(
+        f"{live_server.url}/sparql",
+        params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "ntriples"},
+        timeout=60,
+        stream=True,
+    )
     assert response.headers.get("Transfer-Encoding") == "chunked"
     assert "Content-Length" not in response.headers
     graph = rdflib.Graph().parse(data=response.content, format="nt")

@@ -71,7 +71,8 @@ def _rows(body: bytes) -> Any:
     if "boolean" in data:
         return data["boolean"]
     rows = [
-        tuple(sorted((k, _normal(v)) for k, v in row.items())) for row in data["results"]["bindings"]
+        tuple(sorted((k, _normal(v)) for k, v in row.items()))
+        for row in data["results"]["bindings"]
     ]
     return data["head"]["vars"], sorted(rows)
 
@@ -96,7 +97,9 @@ def test_there_are_named_queries_to_compare() -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_named_queries_agree(name: str, memory_client: FlaskClient, remote_client: FlaskClient) -> None:
+def test_named_queries_agree(
+    name: str, memory_client: FlaskClient, remote_client: FlaskClient
+) -> None:
     for accept in ("application/sparql-results+json, text/turtle;q=0.9",):
         memory = memory_client.get(f"/queries/{name}", headers={"Accept": accept})
         remote = remote_client.get(f"/queries/{name}", headers={"Accept": accept})
@@ -104,7 +107,9 @@ def test_named_queries_agree(name: str, memory_client: FlaskClient, remote_clien
 
 
 @pytest.mark.parametrize("query", AD_HOC)
-def test_ad_hoc_queries_agree(query: str, memory_client: FlaskClient, remote_client: FlaskClient) -> None:
+def test_ad_hoc_queries_agree(
+    query: str, memory_client: FlaskClient, remote_client: FlaskClient
+) -> None:
     accept = {"Accept": "application/sparql-results+json, text/turtle;q=0.9"}
     memory = memory_client.get("/sparql", query_string={"query": query}, headers=accept)
     remote = remote_client.get("/sparql", query_string={"query": query}, headers=accept)
@@ -120,7 +125,9 @@ def test_cut_answers_agree(memory_client: FlaskClient, remote_client: FlaskClien
         assert memory.headers["APWPS-Result-Rows"] == remote.headers["APWPS-Result-Rows"] == "500"
 
 
-def test_csv_and_tsv_are_byte_identical(memory_client: FlaskClient, remote_client: FlaskClient) -> None:
+def test_csv_and_tsv_are_byte_identical(
+    memory_client: FlaskClient, remote_client: FlaskClient
+) -> None:
     query = AD_HOC[0]
     for name in ("csv", "tsv", "xml"):
         memory = memory_client.get("/sparql", query_string={"query": query, "format": name})
@@ -129,8 +136,9 @@ def test_csv_and_tsv_are_byte_identical(memory_client: FlaskClient, remote_clien
         assert len(memory.data) > 100
 
 
-def test_dataset_selection_agrees(memory_client: FlaskClient, remote_client: FlaskClient,
-                                  remote: SparqlStore) -> None:
+def test_dataset_selection_agrees(
+    memory_client: FlaskClient, remote_client: FlaskClient, remote: SparqlStore
+) -> None:
     graph = sorted(remote.counts().per_graph)[0]
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     for params in (
@@ -144,9 +152,11 @@ def test_dataset_selection_agrees(memory_client: FlaskClient, remote_client: Fla
 
 
 def test_errors_agree(memory_client: FlaskClient, remote_client: FlaskClient) -> None:
-    for query in ("SELECT * WHERE { ?s ?p }",
-                  "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
-                  "INSERT DATA { <http://a> <http://b> <http://c> }"):
+    for query in (
+        "SELECT * WHERE { ?s ?p }",
+        "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+        "INSERT DATA { <http://a> <http://b> <http://c> }",
+    ):
         memory = memory_client.get("/sparql", query_string={"query": query})
         remote = remote_client.get("/sparql", query_string={"query": query})
         assert memory.status_code == remote.status_code == 400

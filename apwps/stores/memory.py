@@ -40,7 +40,9 @@ _UNION = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 def _with_union(source: ox.Store | None, target: ox.Store) -> ox.Store:
     """`target` holding `source`'s quads and, in its default graph, the union of its named graphs."""
     if source is not None:
-        target.bulk_load(ox.serialize(source, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        target.bulk_load(
+            ox.serialize(source, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS
+        )
     constructed: Any = target.query(_UNION)
     union = ox.serialize(constructed, format=ox.RdfFormat.N_TRIPLES)
     if union:
@@ -137,7 +139,9 @@ class MemoryStore(Store):
 
     # --- streamed, time-limited answers ----------------------------------------------------------
 
-    def _run(self, job: tuple[str, dict[str, Any], str, int | None, dict[str, str]], emit: Emit) -> None:
+    def _run(
+        self, job: tuple[str, dict[str, Any], str, int | None, dict[str, str]], emit: Emit
+    ) -> None:
         """Runs in a worker process: evaluate, send the head, then the written answer in chunks."""
         text, options, fmt_name, max_rows, prefixes = job
         try:

@@ -61,7 +61,9 @@ class SparqlStore(Store):
         timeout_s: float = 30.0,
     ) -> None:
         if not query_url:
-            raise StoreError("store = sparql needs `sparql_query_url` (the engine's query endpoint)")
+            raise StoreError(
+                "store = sparql needs `sparql_query_url` (the engine's query endpoint)"
+            )
         self.query_url = query_url
         self.graph_store_url = graph_store_url
         self.update_url = update_url
@@ -197,7 +199,9 @@ class SparqlStore(Store):
                 response.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")[:300]
-            raise StoreError(f"the SPARQL engine at {url} refused the data: {exc.code} {detail}") from exc
+            raise StoreError(
+                f"the SPARQL engine at {url} refused the data: {exc.code} {detail}"
+            ) from exc
         except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
             raise StoreError(
                 f"the SPARQL engine at {url} cannot be reached: {getattr(exc, 'reason', exc)}"
@@ -207,9 +211,13 @@ class SparqlStore(Store):
         """Replace one graph (None: the default graph) through the Graph Store Protocol."""
         if not self.graph_store_url:
             raise StoreError("loading needs `sparql_graph_store_url` (the Graph Store endpoint)")
-        query = "default" if graph_iri is None else "graph=" + urllib.parse.quote(graph_iri, safe="")
+        query = (
+            "default" if graph_iri is None else "graph=" + urllib.parse.quote(graph_iri, safe="")
+        )
         separator = "&" if "?" in self.graph_store_url else "?"
-        self._send("PUT", f"{self.graph_store_url}{separator}{query}", ntriples, "application/n-triples")
+        self._send(
+            "PUT", f"{self.graph_store_url}{separator}{query}", ntriples, "application/n-triples"
+        )
 
     def load_nquads(self, data: bytes) -> None:
         dataset = rdflib.Dataset()
