@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import bibtexparser
-import rispy
+import rispy  # type: ignore[import-untyped]
 from bibtexparser import model
-from pylatexenc.latexencode import UnicodeToLatexEncoder
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
+from pylatexenc.latexencode import UnicodeToLatexEncoder  # type: ignore[import-untyped]
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 from rdflib.term import Literal, Node, URIRef
 
@@ -113,7 +114,9 @@ def _names(store: Store, description: Description) -> dict[str, list[dict[str, s
         if key not in found or position < found[key][0]:
             found[key] = (position, name)
     names: dict[str, list[dict[str, str]]] = {}
-    for (role, agent), (position, name) in sorted(found.items(), key=lambda i: (i[1][0], i[0][1])):
+    for (role, _agent), (_position, name) in sorted(
+        found.items(), key=lambda i: (i[1][0], i[0][1])
+    ):
         if name not in names.setdefault(role, []):
             names[role].append(name)
     return names
@@ -126,7 +129,9 @@ def _issued(node: Node | None) -> dict[str, list[list[int]]] | None:
     return {"date-parts": [parts]} if parts else None
 
 
-def citation_item(store: Store, description: Description, accessed: dt.date | None = None) -> dict[str, Any]:
+def citation_item(
+    store: Store, description: Description, accessed: dt.date | None = None
+) -> dict[str, Any]:
     """The resource as one CSL-JSON item (https://citeproc-js.readthedocs.io/en/latest/csl-json/)."""
     d = description
     csl_type, _, _ = _kind(d)
@@ -150,8 +155,12 @@ def citation_item(store: Store, description: Description, accessed: dt.date | No
     if csl_type == "entry":
         item["container-title"] = GRAPH_TITLE
     for key, prop in (
-        ("DOI", BIBO.doi), ("ISBN", BIBO.isbn13), ("volume", BIBO.volume), ("issue", BIBO.issue),
-        ("number", BIBO.number), ("collection-title", APWPS.series),
+        ("DOI", BIBO.doi),
+        ("ISBN", BIBO.isbn13),
+        ("volume", BIBO.volume),
+        ("issue", BIBO.issue),
+        ("number", BIBO.number),
+        ("collection-title", APWPS.series),
     ):
         value = d.first(prop)
         if value is not None:
@@ -196,7 +205,9 @@ def _year(item: dict[str, Any]) -> str | None:
 
 
 _LATEX = UnicodeToLatexEncoder(
-    non_ascii_only=False, replacement_latex_protection="braces-after-macro", unknown_char_policy="keep"
+    non_ascii_only=False,
+    replacement_latex_protection="braces-after-macro",
+    unknown_char_policy="keep",
 )
 
 
@@ -227,18 +238,26 @@ def to_bibtex(item: dict[str, Any]) -> str:
     if item.get("publisher"):
         key = "institution" if entry_type == "techreport" else "publisher"
         fields[key] = _latex(item["publisher"])
-    for csl_key, bib_key in (("DOI", "doi"), ("ISBN", "isbn"), ("volume", "volume"),
-                             ("issue", "number"), ("number", "number"), ("page", "pages"),
-                             ("collection-title", "series"), ("URL", "url"), ("language", "language"),
-                             ("note", "note")):
+    for csl_key, bib_key in (
+        ("DOI", "doi"),
+        ("ISBN", "isbn"),
+        ("volume", "volume"),
+        ("issue", "number"),
+        ("number", "number"),
+        ("page", "pages"),
+        ("collection-title", "series"),
+        ("URL", "url"),
+        ("language", "language"),
+        ("note", "note"),
+    ):
         if item.get(csl_key) and bib_key not in fields:
             value = str(item[csl_key])
             fields[bib_key] = value if bib_key == "url" else _latex(value.replace("–", "--"))
     accessed = item["accessed"]["date-parts"][0]
     fields["urldate"] = "-".join(f"{p:02d}" for p in accessed)
     entry = model.Entry(entry_type, item["id"], [model.Field(k, v) for k, v in fields.items()])
-    library = bibtexparser.Library([entry])
-    text: str = bibtexparser.write_string(library)
+    library = Library([entry])
+    text: str = write_string(library)
     return text
 
 
@@ -252,7 +271,11 @@ class _RisWriter(rispy.RisWriter):  # type: ignore[misc]
 def to_ris(item: dict[str, Any]) -> str:
     csl_type = item["type"]
     ris_type = next((r for _, c, _, r in TYPES if c == csl_type), "GEN")
-    record: dict[str, Any] = {"type_of_reference": ris_type, "title": item["title"], "id": item["id"]}
+    record: dict[str, Any] = {
+        "type_of_reference": ris_type,
+        "title": item["title"],
+        "id": item["id"],
+    }
     if item.get("author"):
         record["authors"] = [_person(n) for n in item["author"]]
     if item.get("editor"):
@@ -260,10 +283,17 @@ def to_ris(item: dict[str, Any]) -> str:
     year = _year(item)
     if year:
         record["year"] = year
-    for csl_key, ris_key in (("publisher", "publisher"), ("DOI", "doi"), ("ISBN", "issn"),
-                             ("volume", "volume"), ("issue", "number"), ("abstract", "abstract"),
-                             ("language", "language"), ("container-title", "secondary_title"),
-                             ("collection-title", "tertiary_title")):
+    for csl_key, ris_key in (
+        ("publisher", "publisher"),
+        ("DOI", "doi"),
+        ("ISBN", "issn"),
+        ("volume", "volume"),
+        ("issue", "number"),
+        ("abstract", "abstract"),
+        ("language", "language"),
+        ("container-title", "secondary_title"),
+        ("collection-title", "tertiary_title"),
+    ):
         if item.get(csl_key):
             record[ris_key] = str(item[csl_key])
     if item.get("page"):
@@ -296,4 +326,3 @@ def by_suffix(suffix: str) -> CitationFormat | None:
 def by_media_type(media_type: str) -> CitationFormat | None:
     bare = media_type.split(";", 1)[0].strip().lower()
     return next((f for f in CITATION_FORMATS if f.media_type == bare), None)
-

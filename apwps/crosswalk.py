@@ -2,7 +2,8 @@
 parallel which atrocity risk factors and indicators, and under which theme.
 
 It is read from the graph (through the `Store` interface): the `apwps:Parallel` entries, which name a
-theme and the indicators on both sides, and the direct `apwps:parallels` links. Themes with no WPS
+theme and the indicators on both sides (or a whole risk factor, `apwps:involvesRiskFactor`), and the
+direct `apwps:parallels` links. Themes with no WPS
 Index indicator (hate speech) are kept as gaps, so the matrix can show what the index does not measure.
 """
 
@@ -28,7 +29,7 @@ PARALLELS = PREFIXES + """SELECT DISTINCT ?parallel ?side ?target WHERE {
   ?parallel a apwps:Parallel .
   { ?parallel apwps:wpsIndexIndicator ?target BIND("wps" AS ?side) }
   UNION { ?parallel apwps:riskIndicator ?target BIND("risk" AS ?side) }
-  UNION { ?parallel apwps:riskFactor ?target BIND("risk" AS ?side) }
+  UNION { ?parallel apwps:involvesRiskFactor ?target BIND("risk" AS ?side) }
 }"""
 
 DIRECT = PREFIXES + """SELECT DISTINCT ?wps ?risk WHERE {

@@ -8,18 +8,23 @@ pick the label in the reader's language when they render it.
 
 from __future__ import annotations
 
+import io
 import re
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from apwps.formats import Format
 from apwps.load import INFERRED_GRAPH
-from apwps.stores.base import GraphResult, SelectResult, Store
+from apwps.results import write
+from apwps.stores.base import GraphResult, Head, SelectResult, Store
+from apwps.terms import from_rdflib
 
 APWPS = rdflib.Namespace("https://w3id.org/apwps/ontology#")
 BIBO = rdflib.Namespace("http://purl.org/ontology/bibo/")
@@ -52,8 +57,7 @@ WHERE { GRAPH ?inferred { { ?this ?p ?o } UNION { ?s ?q ?this } } }"""
 # Labels and notations of every IRI the document mentions, and of the concepts above it.
 LABELS = (
     PREFIXES
-    + """CONSTRUCT { ?x rdfs:label ?label . ?x skos:prefLabel ?pref . ?x skos:notation ?notation }
-WHERE {
+    + """SELECT ?this ?x ?lp ?l WHERE {
   { SELECT DISTINCT ?this ?x WHERE {
     { ?this ?x ?o0 } UNION { ?this ?q0 ?x } UNION { ?s0 ?x ?this } UNION { ?x ?q1 ?this }
     UNION { ?this skos:broader+ ?x }
@@ -62,11 +66,14 @@ WHERE {
             { ?c ?x ?o2 } UNION { ?c ?q3 ?x } }
     FILTER(isIRI(?x))
   } }
-  { ?x rdfs:label ?label } UNION { ?x skos:prefLabel ?pref } UNION { ?x skos:notation ?notation }
+  { ?x rdfs:label ?l BIND(rdfs:label AS ?lp) } UNION { ?x skos:prefLabel ?l BIND(skos:prefLabel AS ?lp) }
+  UNION { ?x skos:notation ?l BIND(skos:notation AS ?lp) }
 }"""
 )
 
-BROADER_CHAIN = PREFIXES + "SELECT DISTINCT ?this ?a ?b WHERE { ?this skos:broader* ?a . ?a skos:broader ?b }"
+BROADER_CHAIN = (
+    PREFIXES + "SELECT DISTINCT ?this ?a ?b WHERE { ?this skos:broader* ?a . ?a skos:broader ?b }"
+)
 
 SCHEME_MEMBERS = (
     PREFIXES
@@ -76,20 +83,43 @@ SCHEME_MEMBERS = (
 }"""
 )
 
-INVERSES = PREFIXES + """SELECT DISTINCT ?p ?q WHERE {
+INVERSES = (
+    PREFIXES
+    + """SELECT DISTINCT ?p ?q WHERE {
   { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } UNION { ?p a owl:SymmetricProperty BIND(?p AS ?q) }
   FILTER(isIRI(?p) && isIRI(?q))
 }"""
+)
 
 # The order properties are shown in; the rest follow alphabetically by label, then these last.
 FIRST: tuple[URIRef, ...] = (
-    RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.notation, DCTERMS.title,
-    SKOS.definition, DCTERMS.description, DCTERMS.creator, BIBO.authorList, BIBO.editor,
-    BIBO.editorList, DCTERMS.publisher, DCTERMS.issued, DCTERMS.isPartOf, DCTERMS.type,
-    SCHEMA.url, SKOS.inScheme, SKOS.topConceptOf, SKOS.broader, SKOS.narrower,
+    RDF.type,
+    RDFS.label,
+    SKOS.prefLabel,
+    SKOS.altLabel,
+    SKOS.notation,
+    DCTERMS.title,
+    SKOS.definition,
+    DCTERMS.description,
+    DCTERMS.creator,
+    BIBO.authorList,
+    BIBO.editor,
+    BIBO.editorList,
+    DCTERMS.publisher,
+    DCTERMS.issued,
+    DCTERMS.isPartOf,
+    DCTERMS.type,
+    SCHEMA.url,
+    SKOS.inScheme,
+    SKOS.topConceptOf,
+    SKOS.broader,
+    SKOS.narrower,
 )
 LAST: tuple[URIRef, ...] = (
-    SKOS.scopeNote, SKOS.editorialNote, DCTERMS.source, APWPS.verificationStatus,
+    SKOS.scopeNote,
+    SKOS.editorialNote,
+    DCTERMS.source,
+    APWPS.verificationStatus,
 )
 # Links shown in the concept-scheme section rather than among the incoming links.
 SCHEME_LINKS: frozenset[URIRef] = frozenset(
@@ -97,8 +127,15 @@ SCHEME_LINKS: frozenset[URIRef] = frozenset(
 )
 # Properties whose values are text in several languages: only the reader's language is shown.
 LANGUAGE_TEXT: frozenset[URIRef] = frozenset(
-    {RDFS.label, SKOS.prefLabel, SKOS.definition, DCTERMS.description, DCTERMS.title,
-     SKOS.scopeNote, RDFS.comment}
+    {
+        RDFS.label,
+        SKOS.prefLabel,
+        SKOS.definition,
+        DCTERMS.description,
+        DCTERMS.title,
+        SKOS.scopeNote,
+        RDFS.comment,
+    }
 )
 # How an incoming link reads from the target's side, when the ontology names no inverse.
 INCOMING_NAMES: dict[URIRef, str] = {
@@ -179,10 +216,6 @@ class Statement:
     values: tuple[Value, ...]
     incoming: bool = False
 
-    @property
-    def inferred(self) -> bool:
-        return all(v.inferred for v in self.values)
-
 
 @dataclass
 class Description:
@@ -198,6 +231,8 @@ class Description:
     incoming: list[Statement] = field(default_factory=list)
     broader_chain: list[URIRef] = field(default_factory=list)
     inverse_of: dict[URIRef, URIRef] = field(default_factory=dict)
+    label_triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
+    vocabulary: set[Node] = field(default_factory=set)
     members: list[tuple[URIRef, URIRef | None]] = field(default_factory=list)
 
     @property
@@ -219,8 +254,7 @@ class Description:
             return found
         if not isinstance(term, URIRef):
             return "(unnamed)"
-        vocabulary = term in self.graph.predicates() or (None, RDF.type, term) in self.graph
-        if vocabulary or (self.base_iri and str(term).startswith(self.base_iri)):
+        if term in self.vocabulary or (self.base_iri and str(term).startswith(self.base_iri)):
             return local_name(str(term))
         return str(term)
 
@@ -232,16 +266,22 @@ class Description:
         return sorted(self.graph.objects(self.iri, prop), key=str)
 
     def first(self, prop: URIRef, langs: Sequence[str] = ()) -> Node | None:
-        found = self.values(prop)
-        if found and all(isinstance(v, Literal) for v in found):
-            found = pick_language(found, langs)  # type: ignore[arg-type]
+        found: Sequence[Node] = self.values(prop)
+        literals = [v for v in found if isinstance(v, Literal)]
+        if found and len(literals) == len(found):
+            found = pick_language(literals, langs)
         return found[0] if found else None
 
     @property
     def types(self) -> list[URIRef]:
         """The types stated in the data (the inferred superclasses are left to the inferred list)."""
-        stated = [v.term for s in self.outgoing if s.property == RDF.type for v in s.values
-                  if not v.inferred and isinstance(v.term, URIRef)]
+        stated = [
+            v.term
+            for s in self.outgoing
+            if s.property == RDF.type
+            for v in s.values
+            if not v.inferred and isinstance(v.term, URIRef)
+        ]
         return stated or [t for t in self.values(RDF.type) if isinstance(t, URIRef)]
 
     @property
@@ -274,7 +314,10 @@ class Description:
         inverse = self.inverse_of.get(statement.property)
         if inverse is not None and inverse in self.labels:
             return self.label(inverse, langs)
-        return INCOMING_NAMES.get(statement.property) or f"{self.label(statement.property, langs)} (from)"
+        return (
+            INCOMING_NAMES.get(statement.property)
+            or f"{self.label(statement.property, langs)} (from)"
+        )
 
 
 def _select(store: Store, text: str, bindings: Mapping[str, Node]) -> SelectResult:
@@ -331,6 +374,38 @@ def order(statements: list[Statement], labels: Mapping[Node, Labels]) -> list[St
     return sorted(statements, key=key)
 
 
+# Prefixes for the readable RDF forms (Turtle, RDF/XML).
+DOCUMENT_PREFIXES = {
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": str(SCHEMA),
+    "bibo": str(BIBO),
+    "cito": str(CITO),
+    "apwps": str(APWPS),
+}
+
+
+def serialize_document(triples: Iterable[tuple[Node, Node, Node]], fmt: Format) -> bytes:
+    """Triples written by the engine's own serialisers (the write path of `apwps.results`), with
+    readable prefixes where the format has them."""
+    written = [ox.Triple(*(from_rdflib(t) for t in triple)) for triple in set(triples)]
+    out = io.BytesIO()
+    write(Head("triples", (), len(written), False), written, fmt, out, DOCUMENT_PREFIXES)
+    return out.getvalue()
+
+
+def document(description: Description) -> list[tuple[Node, Node, Node]]:
+    """The RDF document of a resource: its description plus the labels of what it links to."""
+    return [*description.graph, *description.label_triples]
+
+
 def describe(store: Store, iri: str, base_iri: str) -> Description:
     """The description of `iri` (empty, with `exists` false, when the graph says nothing of it)."""
     this = URIRef(iri)
@@ -342,9 +417,15 @@ def describe(store: Store, iri: str, base_iri: str) -> Description:
     inferred = _construct(
         store, INFERRED, {"this": this, "inferred": URIRef(base_iri + INFERRED_GRAPH)}
     )
-    graph += _construct(store, LABELS, bind)
     labels: dict[Node, dict[str, str]] = defaultdict(dict)
-    for x, lp, text in graph.triples((None, None, None)):
+    own = [
+        (this, lp, text)
+        for lp in (RDFS.label, SKOS.prefLabel, SKOS.notation)
+        for text in graph.objects(this, lp)
+    ]
+    neighbours = [(row["x"], row["lp"], row["l"]) for row in _select(store, LABELS, bind).rows]
+    description.label_triples = [t for t in neighbours if t[0] != this]
+    for x, lp, text in own + neighbours:
         if lp == SKOS.notation:
             description.notations[x] = str(text)
         elif lp in (RDFS.label, SKOS.prefLabel) and isinstance(text, Literal):
@@ -353,20 +434,18 @@ def describe(store: Store, iri: str, base_iri: str) -> Description:
                 labels[x][lang] = str(text)
     description.labels = {k: Labels(v) for k, v in labels.items()}
 
-    asserted = [
-        Statement(s.property, kept, s.incoming)
-        for s in _statements(graph, this, inferred)
-        if (kept := tuple(v for v in s.values if not v.inferred))
-    ]
+    description.vocabulary = set(graph.predicates()) | set(graph.objects(None, RDF.type))
+    asserted: list[Statement] = []
+    entailed: list[Statement] = []
+    for statement in _statements(graph, this, inferred):
+        stated = tuple(v for v in statement.values if not v.inferred)
+        derived = tuple(v for v in statement.values if v.inferred)
+        if stated:
+            asserted.append(Statement(statement.property, stated))
+        if derived:
+            entailed.append(Statement(statement.property, derived))
     description.outgoing = order(asserted, description.labels)
-    description.inferred = order(
-        [
-            Statement(s.property, kept, s.incoming)
-            for s in _statements(graph, this, inferred)
-            if (kept := tuple(v for v in s.values if v.inferred))
-        ],
-        description.labels,
-    )
+    description.inferred = order(entailed, description.labels)
     shown = {(s.property, v.term) for s in description.outgoing for v in s.values}
     inverse_of = inverses(store)
     incoming: dict[URIRef, list[Value]] = defaultdict(list)
@@ -413,7 +492,6 @@ def subtree(description: Description, parent: URIRef | None) -> list[URIRef]:
     return [c for c, b in description.members if b == parent]
 
 
-
 COLLECTION = (
     PREFIXES
     + """SELECT ?prefix ?s ?p ?o WHERE {
@@ -441,20 +519,25 @@ def collection_members(store: Store, prefix: str) -> list[Member]:
     labels: dict[URIRef, dict[str, str]] = defaultdict(dict)
     for row in result.rows:
         s, p, o = row["s"], row["p"], row["o"]
-        if not isinstance(s, URIRef) or "/" in str(s)[len(prefix):] or str(s) == prefix:
+        if not isinstance(s, URIRef) or "/" in str(s)[len(prefix) :] or str(s) == prefix:
             continue
         member = members.setdefault(s, Member(s))
         member.triples.append((s, p, o))
         if p == SKOS.notation:
             member.notation = str(o)
-        elif p in (RDFS.label, SKOS.prefLabel) and isinstance(o, Literal):
-            if p == SKOS.prefLabel or (o.language or "") not in labels[s]:
-                labels[s][o.language or ""] = str(o)
+        elif (
+            p in (RDFS.label, SKOS.prefLabel)
+            and isinstance(o, Literal)
+            and (p == SKOS.prefLabel or (o.language or "") not in labels[s])
+        ):
+            labels[s][o.language or ""] = str(o)
     for iri, member in members.items():
         member.labels = Labels(labels.get(iri, {}))
 
     def key(m: Member) -> tuple[list[tuple[int, str]], str]:
-        parts = [(int(x), "") if x.isdigit() else (0, x) for x in re.split(r"[.\s]", m.notation) if x]
+        parts = [
+            (int(x), "") if x.isdigit() else (0, x) for x in re.split(r"[.\s]", m.notation) if x
+        ]
         return parts, (m.labels.pick() or str(m.iri)).lower()
 
     return sorted(members.values(), key=key)

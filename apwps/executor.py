@@ -9,7 +9,8 @@ answering everyone else. A worker that ran long is also lowered in CPU priority 
 its query, so that one heavy query cannot starve the short ones.
 
 The executor knows nothing of SPARQL: it runs a `task(job, emit)` function in the worker, which
-sends the answer's head once and then its chunks. Pools are per process (a gunicorn worker forked
+sends the answer's head once and then its chunks, or a small answer whole in one message (`whole`:
+head and body; one round trip instead of three). Pools are per process (a gunicorn worker forked
 from a preloaded master gets its own on first use).
 """
 
@@ -31,7 +32,7 @@ from typing import Any
 from apwps.errors import QueryError, QueryTimeout, StoreError
 
 Emit = Callable[[str, Any], None]
-Task = Callable[[Any, Emit], None]
+Task = Callable[[Any, Emit], "bool | None"]
 
 _PR_SET_PDEATHSIG = 1
 _SLOW_S = 1.0  # a query running longer than this has its priority lowered
@@ -71,8 +72,8 @@ def _worker_main(conn: Connection, task: Task) -> None:
             conn.send((tag, payload))
 
         try:
-            task(job, emit)
-            conn.send(("end", None))
+            if task(job, emit) is not True:  # True: the task sent a `whole` answer
+                conn.send(("end", None))
         except QueryError as exc:
             conn.send(("error", (type(exc).__name__, str(exc))))
         except (BrokenPipeError, ConnectionError):
@@ -124,6 +125,37 @@ _ERRORS: dict[str, type[Exception]] = {
 }
 
 
+class _Forker:
+    """One long-lived thread per process that forks every worker.
+
+    Linux sends the parent-death signal when the *thread* that forked a child ends, so workers
+    are forked from a thread that lives as long as the process, never from a request's thread.
+    """
+
+    def __init__(self, task: Task) -> None:
+        self._task = task
+        self._requests: queue.SimpleQueue[queue.SimpleQueue[Worker | BaseException]] = (
+            queue.SimpleQueue()
+        )
+        threading.Thread(target=self._loop, name="apwps-forker", daemon=True).start()
+
+    def _loop(self) -> None:
+        while True:
+            reply = self._requests.get()
+            try:
+                reply.put(_fork(self._task))
+            except BaseException as exc:  # handed to the waiting thread
+                reply.put(exc)
+
+    def fork(self) -> Worker:
+        reply: queue.SimpleQueue[Worker | BaseException] = queue.SimpleQueue()
+        self._requests.put(reply)
+        result = reply.get()
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+
 class Execution:
     """One running query: its head, then its chunks, read from the worker within the deadline."""
 
@@ -133,6 +165,7 @@ class Execution:
         self._deadline = deadline
         self._limit_ms = limit_ms
         self._done = False
+        self._body: bytes | None = None
         self.head: Any = self._next("head")
 
     def _next(self, expected: str) -> Any:
@@ -145,6 +178,8 @@ class Execution:
                 if not ready:
                     self._lower_priority()
                     continue
+            elif remaining == float("inf"):
+                ready = worker.conn.poll(None)
             elif remaining > 0:
                 ready = worker.conn.poll(remaining)
             else:
@@ -165,10 +200,14 @@ class Execution:
                 self._finish()
                 kind, message = payload
                 raise _ERRORS.get(kind, StoreError)(message)
-            if tag == "end" and expected != "end":
+            if tag == "whole":
+                self._finish()
+                self.head, self._body = payload
+                return self.head
+            if tag == "end":
                 self._finish()
                 return None
-            return payload if tag != "end" else None
+            return payload
 
     def _lower_priority(self) -> None:
         self._worker.retire = True
@@ -188,6 +227,9 @@ class Execution:
     def chunks(self) -> Iterator[bytes]:
         """The answer's bytes as the worker writes them; a broken-off read kills the worker."""
         try:
+            if self._body is not None:
+                yield self._body
+                return
             while not self._done:
                 payload = self._next("chunk")
                 if payload is None:
@@ -211,6 +253,7 @@ class Pool:
         self._pid = os.getpid()
         self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
         self._slots = threading.BoundedSemaphore(self._size)
+        self._forker: _Forker | None = None
 
     def _own(self) -> None:
         """After a fork (gunicorn worker from a preloading master) start an empty pool."""
@@ -220,12 +263,14 @@ class Pool:
                     self._pid = os.getpid()
                     self._idle = queue.LifoQueue()
                     self._slots = threading.BoundedSemaphore(self._size)
+                    self._forker = None
 
     def run(self, job: Any, *, limit_ms: int) -> Execution:
         """Start `job` in a worker; raises the job's error, or QueryTimeout past `limit_ms`."""
         self._own()
         deadline = time.monotonic() + limit_ms / 1000 if limit_ms else float("inf")
-        if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+        wait = None if not limit_ms else max(0.0, deadline - time.monotonic())
+        if not self._slots.acquire(timeout=wait):
             raise QueryTimeout(
                 f"every query process was busy for the whole time limit of {limit_ms} ms "
                 "(setting query_time_limit_ms); try again shortly"
@@ -244,7 +289,11 @@ class Pool:
             try:
                 worker = self._idle.get_nowait()
             except queue.Empty:
-                return _fork(self._task)
+                with self._lock:
+                    if self._forker is None:
+                        self._forker = _Forker(self._task)
+                    forker = self._forker
+                return forker.fork()
             if not worker.conn.closed and not _exited(worker.pid):
                 return worker
             worker.kill()

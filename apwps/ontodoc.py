@@ -57,9 +57,10 @@ def _pylode() -> types.ModuleType:
         version = types.ModuleType("pylode.version")
         version.__version__ = importlib.metadata.version("pylode")  # type: ignore[attr-defined]
         sys.modules["pylode.version"] = version
-    import pylode
+    import pylode  # type: ignore[import-untyped]
 
-    return pylode
+    module: types.ModuleType = pylode
+    return module
 
 
 def _for_pylode(graph: rdflib.Graph, base_iri: str) -> rdflib.Graph:
@@ -80,9 +81,8 @@ def _for_pylode(graph: rdflib.Graph, base_iri: str) -> rdflib.Graph:
 
 @dataclass(frozen=True)
 class Documentation:
-    """pyLODE's page split for embedding: its stylesheet and its body."""
+    """pyLODE's page body, to be shown inside the site's own page and style."""
 
-    style: str
     body: str
 
 
@@ -90,11 +90,10 @@ def render_documentation(graph: rdflib.Graph, base_iri: str) -> Documentation:
     """The ontology's documentation (classes, properties, definitions, hierarchy, domains, ranges)."""
     pylode = _pylode()
     html: str = pylode.OntPub(ontology=_for_pylode(graph, base_iri)).make_html()
-    style = "\n".join(re.findall(r"<style[^>]*>(.*?)</style>", html, flags=re.S))
     body_match = re.search(r"<body[^>]*>(.*)</body>", html, flags=re.S)
     body = body_match.group(1) if body_match else html
     body = re.sub(r"<script\b.*?</script>", "", body, flags=re.S)
-    return Documentation(style, _anchor_local_names(body))
+    return Documentation(_anchor_local_names(body))
 
 
 _ENTITY = re.compile(
@@ -149,16 +148,19 @@ def outline(graph: rdflib.Graph, max_depth: int = 2) -> Outline:
     """Classes of the ontology's namespace down to `max_depth` levels, and the relations between
     them (object properties whose domain and range are both among them)."""
     classes = sorted(
-        c for c in set(graph.subjects(RDF.type, OWL.Class))
+        c
+        for c in set(graph.subjects(RDF.type, OWL.Class))
         if isinstance(c, URIRef) and str(c).startswith(APWPS_NS)
     )
     known = set(classes)
     result = Outline()
     for cls in classes:
         result.labels[cls] = _english(graph, cls)
-        parents = sorted(p for p in graph.objects(cls, RDFS.subClassOf) if p in known and p != cls)
+        parents = sorted(
+            URIRef(str(p)) for p in graph.objects(cls, RDFS.subClassOf) if p in known and p != cls
+        )
         if parents:
-            result.parent[cls] = parents[0]  # type: ignore[assignment]
+            result.parent[cls] = parents[0]
     children: dict[URIRef, list[URIRef]] = defaultdict(list)
     for cls, parent in result.parent.items():
         children[parent].append(cls)
@@ -171,13 +173,15 @@ def outline(graph: rdflib.Graph, max_depth: int = 2) -> Outline:
 
     kept = {c for c in classes if depth(c) <= max_depth}
     by_label = lambda c: result.labels[c].lower()  # noqa: E731
-    result.children = {p: sorted((c for c in cs if c in kept), key=by_label)
-                       for p, cs in children.items() if p in kept}
+    result.children = {
+        p: sorted((c for c in cs if c in kept), key=by_label)
+        for p, cs in children.items()
+        if p in kept
+    }
     result.parent = {c: p for c, p in result.parent.items() if c in kept}
     result.roots = sorted((c for c in kept if c not in result.parent), key=by_label)
-    for prop in sorted(set(graph.subjects(RDF.type, OWL.ObjectProperty))):
-        if not isinstance(prop, URIRef):
-            continue
+    properties = {p for p in graph.subjects(RDF.type, OWL.ObjectProperty) if isinstance(p, URIRef)}
+    for prop in sorted(properties):
         for domain in graph.objects(prop, RDFS.domain):
             for range_ in graph.objects(prop, RDFS.range):
                 if domain in kept and range_ in kept:

@@ -19,26 +19,38 @@ PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 
-SUBJECTS = PREFIXES + """SELECT DISTINCT ?prefix ?s WHERE {
+SUBJECTS = (
+    PREFIXES
+    + """SELECT DISTINCT ?prefix ?s WHERE {
   ?s rdf:type ?t . FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(?prefix)))
 }"""
+)
 
-SCHEMES = PREFIXES + """SELECT ?scheme (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?c) AS ?n) WHERE {
+SCHEMES = (
+    PREFIXES
+    + """SELECT ?scheme (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?c) AS ?n) WHERE {
   ?scheme a skos:ConceptScheme .
   OPTIONAL { ?c skos:inScheme ?scheme }
   OPTIONAL { ?scheme skos:prefLabel|rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "en") || LANG(?l) = "") }
 } GROUP BY ?scheme ORDER BY ?scheme"""
+)
 
-KINDS = PREFIXES + """SELECT ?class (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?n) WHERE {
+KINDS = (
+    PREFIXES
+    + """SELECT ?class (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?n) WHERE {
   ?s a ?class . FILTER(isIRI(?s) && STRSTARTS(STR(?class), "https://w3id.org/apwps/ontology#"))
   OPTIONAL { ?class rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "en")) }
 } GROUP BY ?class ORDER BY DESC(?n) ?class"""
+)
 
-NEWEST = PREFIXES + """SELECT ?prefix ?s (SAMPLE(?l) AS ?label) (MAX(STR(?d)) AS ?date) WHERE {
+NEWEST = (
+    PREFIXES
+    + """SELECT ?prefix ?s (SAMPLE(?l) AS ?label) (MAX(STR(?d)) AS ?date) WHERE {
   ?s dcterms:issued|dcterms:created|dcterms:modified ?d .
   FILTER(isIRI(?s) && STRSTARTS(STR(?s), STR(?prefix)))
   OPTIONAL { ?s rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "en") || LANG(?l) = "") }
 } GROUP BY ?prefix ?s ORDER BY DESC(?date) ?s LIMIT 8"""
+)
 
 TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -76,11 +88,13 @@ def overview(store: Store, base_iri: str) -> Overview:
     id_prefix = base_iri + "id/"
     result = Overview(triples=_int(_rows(store, TRIPLES)[0].get("n")))
     schemes = {
-        URIRef(str(row["scheme"])): row for row in _rows(store, SCHEMES) if isinstance(row["scheme"], URIRef)
+        URIRef(str(row["scheme"])): row
+        for row in _rows(store, SCHEMES)
+        if isinstance(row["scheme"], URIRef)
     }
     per_collection: Counter[str] = Counter()
     for row in _rows(store, SUBJECTS, id_prefix):
-        rest = str(row["s"])[len(id_prefix):]
+        rest = str(row["s"])[len(id_prefix) :]
         if "/" in rest:
             per_collection[rest.split("/", 1)[0]] += 1
     for name, count in sorted(per_collection.items()):
@@ -93,13 +107,20 @@ def overview(store: Store, base_iri: str) -> Overview:
         result.schemes.append(Item(iri, label, _int(row.get("n"))))
     result.schemes.sort(key=lambda item: item.label.lower())
     result.kinds = [
-        Item(URIRef(str(row["class"])), str(row.get("label") or str(row["class"]).rsplit("#", 1)[-1]),
-             _int(row.get("n")))
+        Item(
+            URIRef(str(row["class"])),
+            str(row.get("label") or str(row["class"]).rsplit("#", 1)[-1]),
+            _int(row.get("n")),
+        )
         for row in _rows(store, KINDS)
     ]
     result.newest = [
-        Item(URIRef(str(row["s"])), str(row.get("label") or str(row["s"]).rsplit("/", 1)[-1]), 0,
-             str(row.get("date", "")))
+        Item(
+            URIRef(str(row["s"])),
+            str(row.get("label") or str(row["s"]).rsplit("/", 1)[-1]),
+            0,
+            str(row.get("date", "")),
+        )
         for row in _rows(store, NEWEST, id_prefix)
     ]
     return result

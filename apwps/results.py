@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
+from json.encoder import encode_basestring as _json_string  # the C escaper
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
@@ -117,38 +117,51 @@ def write(head: Head, payload: Any, fmt: Format, out: BinaryIO, prefixes: dict[s
         SOLUTION_WRITERS[fmt.name](head.variables, payload, out)
 
 
-def _json_term(term: Any) -> dict[str, Any]:
+def _json_term(term: Any) -> str:
+    """One term in SPARQL results JSON (written directly: this runs for every value of every row)."""
     if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
+        return '{"type":"uri","value":' + _json_string(term.value) + "}"
     if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
+        return '{"type":"bnode","value":' + _json_string(term.value) + "}"
     if isinstance(term, ox.Literal):
-        value: dict[str, Any] = {"type": "literal", "value": term.value}
+        value = '{"type":"literal","value":' + _json_string(term.value)
         if term.language:
-            value["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            value["datatype"] = term.datatype.value
-        return value
-    return {
-        "type": "triple",
-        "value": {
-            "subject": _json_term(term.subject),
-            "predicate": _json_term(term.predicate),
-            "object": _json_term(term.object),
-        },
-    }
+            return value + ',"xml:lang":' + _json_string(term.language) + "}"
+        datatype = term.datatype.value
+        if datatype != XSD_STRING:
+            return value + ',"datatype":' + _json_string(datatype) + "}"
+        return value + "}"
+    return (
+        '{"type":"triple","value":{"subject":'
+        + _json_term(term.subject)
+        + ',"predicate":'
+        + _json_term(term.predicate)
+        + ',"object":'
+        + _json_term(term.object)
+        + "}}"
+    )
 
 
 def _write_json(variables: tuple[str, ...], rows: Iterable[Any], out: BinaryIO) -> None:
+    names = [(v, _json_string(v)) for v in variables]
     out.write(
-        b'{"head":{"vars":' + json.dumps(list(variables)).encode() + b'},"results":{"bindings":['
+        b'{"head":{"vars":['
+        + ",".join(n for _, n in names).encode()
+        + b']},"results":{"bindings":['
     )
-    separator = b""
-    for row in rows:
-        binding = {v: _json_term(t) for v in variables if (t := row[v]) is not None}
-        out.write(separator + json.dumps(binding, ensure_ascii=False).encode("utf-8"))
-        separator = b",\n"
-    out.write(b"]}}\n")
+    separator = ""
+    parts: list[str] = []
+    for count, row in enumerate(rows, 1):
+        cells = ",".join(
+            f"{name}:{_json_term(t)}" for v, name in names if (t := row[v]) is not None
+        )
+        parts.append(separator + "{" + cells + "}")
+        separator = ",\n"
+        if count % 256 == 0:
+            out.write("".join(parts).encode("utf-8"))
+            parts.clear()
+    parts.append("]}}\n")
+    out.write("".join(parts).encode("utf-8"))
 
 
 def _xml_term(term: Any) -> str:
@@ -245,6 +258,10 @@ class ChunkWriter(io.RawIOBase):
         if len(self._buffer) >= self._size:
             self.flush_chunk()
         return len(data)
+
+    def pending(self) -> bytes:
+        """What was written and not yet handed on."""
+        return bytes(self._buffer)
 
     def flush_chunk(self) -> None:
         if self._buffer:

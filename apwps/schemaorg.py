@@ -64,17 +64,26 @@ def card(description: Description, page_url: str, langs: Sequence[str] = ("en",)
     text = d.first(DCTERMS.description, langs) or d.first(SKOS.definition, langs)
     if text is not None:
         item["description"] = str(text)
-    same = [str(v) for p in (SCHEMA.sameAs, SKOS.exactMatch, SCHEMA.url) for v in d.values(p)
-            if isinstance(v, URIRef)]
+    same = [
+        str(v)
+        for p in (SCHEMA.sameAs, SKOS.exactMatch, SCHEMA.url)
+        for v in d.values(p)
+        if isinstance(v, URIRef)
+    ]
     if same:
         item["sameAs"] = sorted(set(same))
     issued = d.first(DCTERMS.issued)
     if issued is not None:
         item["datePublished"] = str(issued)
-    for key, prop in (("author", DCTERMS.creator), ("editor", BIBO.editor),
-                      ("publisher", DCTERMS.publisher), ("isPartOf", DCTERMS.isPartOf),
-                      ("citation", CITO.cites), ("about", DCTERMS.subject),
-                      ("inDefinedTermSet", SKOS.inScheme)):
+    for key, prop in (
+        ("author", DCTERMS.creator),
+        ("editor", BIBO.editor),
+        ("publisher", DCTERMS.publisher),
+        ("isPartOf", DCTERMS.isPartOf),
+        ("citation", CITO.cites),
+        ("about", DCTERMS.subject),
+        ("inDefinedTermSet", SKOS.inScheme),
+    ):
         values = [v for v in d.values(prop) if isinstance(v, URIRef)]
         if values:
             item[key] = [_ref(d, v, langs) for v in values]

@@ -179,10 +179,17 @@ def summarise(graph: rdflib.Graph, settings: Settings) -> DatasetSummary:
     summary.licence = one(DCTERMS.license)
     summary.publisher = one(DCTERMS.publisher)
     summary.endpoint = one(VOID.sparqlEndpoint)
-    for name in ("triples", "entities", "classes", "properties", "distinctSubjects", "distinctObjects"):
+    for name in (
+        "triples",
+        "entities",
+        "classes",
+        "properties",
+        "distinctSubjects",
+        "distinctObjects",
+    ):
         value = graph.value(ds, VOID[name])
         if value is not None:
-            summary.counts[name] = int(value)
+            summary.counts[name] = int(str(value))
     for dist in graph.objects(ds, DCAT.distribution):
         url = graph.value(dist, DCAT.downloadURL)
         media = graph.value(dist, DCTERMS["format"]) or graph.value(dist, DCAT.mediaType)
@@ -194,6 +201,6 @@ def summarise(graph: rdflib.Graph, settings: Settings) -> DatasetSummary:
     for part in graph.objects(ds, VOID.classPartition):
         cls, entities = graph.value(part, VOID["class"]), graph.value(part, VOID.entities)
         if cls is not None and entities is not None:
-            summary.classes.append((str(cls), int(entities)))
+            summary.classes.append((str(cls), int(str(entities))))
     summary.classes.sort(key=lambda item: (-item[1], item[0]))
     return summary

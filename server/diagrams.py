@@ -159,8 +159,8 @@ def neighbourhood(d: Description, langs: Sequence[str], href: Href, per_side: in
 
 
 def class_diagram(outline: Outline, href: Href) -> Markup:
-    """The main classes as a tree (subclasses to the right of their parents), with the relations
-    between them drawn as labelled curves on the right."""
+    """The main classes as a tree (subclasses indented under their parents), with each relation
+    between two of them drawn in a lane of its own on the right, labelled with its name."""
     rows: list[tuple[URIRef, int]] = []
 
     def walk(node: URIRef, depth: int) -> None:
@@ -173,10 +173,13 @@ def class_diagram(outline: Outline, href: Href) -> Markup:
     row_height, indent, box_width = 28, 26, 190
     max_depth = max((depth for _, depth in rows), default=0)
     tree_width = 20 + max_depth * indent + box_width
-    relation_lanes = max(1, len(outline.relations))
-    width = tree_width + 60 + min(relation_lanes, 40) * 9 + 60
+    position = {
+        node: (20 + depth * indent, 20 + i * row_height) for i, (node, depth) in enumerate(rows)
+    }
+    relations = [r for r in outline.relations[:30] if r.domain in position and r.range in position]
+    lane_gap = 30
+    width = tree_width + 40 + max(1, len(relations)) * lane_gap + 20
     height = 30 + len(rows) * row_height
-    position = {node: (20 + depth * indent, 20 + i * row_height) for i, (node, depth) in enumerate(rows)}
     parts = [
         f"<svg xmlns='http://www.w3.org/2000/svg' class='diagram classes' viewBox='0 0 {width} "
         f"{height}' width='{width}' role='img' aria-label='Main classes of the ontology'>",
@@ -184,7 +187,7 @@ def class_diagram(outline: Outline, href: Href) -> Markup:
         f"markerHeight='6' orient='auto'><path d='M0,0 L10,5 L0,10 z' fill='{IN_COLOUR}'/></marker>"
         "</defs>",
     ]
-    for node, depth in rows:
+    for node, _depth in rows:
         x, y = position[node]
         parent = outline.parent.get(node)
         if parent in position:
@@ -192,19 +195,26 @@ def class_diagram(outline: Outline, href: Href) -> Markup:
             parts.append(
                 f"<path d='M{px + 10},{py + 22} V{y + 11} H{x}' fill='none' stroke='#a0aec0'/>"
             )
-    for lane, relation in enumerate(outline.relations[:40]):
-        if relation.domain not in position or relation.range not in position:
-            continue
+    for lane, relation in enumerate(relations):
         x1 = position[relation.domain][0] + box_width
-        y1 = position[relation.domain][1] + 11
+        y1 = position[relation.domain][1] + 8
         x2 = position[relation.range][0] + box_width
-        y2 = position[relation.range][1] + 11
-        bend = tree_width + 30 + lane * 9
+        y2 = position[relation.range][1] + 14
+        bend = tree_width + 40 + lane * lane_gap
+        if relation.domain == relation.range:
+            y1, y2 = y1 - 4, y2 + 4
+        title = (
+            f"{relation.label}: {outline.labels.get(relation.domain, '')} → "
+            f"{outline.labels.get(relation.range, '')}"
+        )
         parts.append(
-            f"<path d='M{x1},{y1} C{bend},{y1} {bend},{y2} {x2 + 2},{y2}' fill='none' "
-            f"stroke='{IN_COLOUR}' stroke-opacity='0.55' marker-end='url(#rel-arrow)'>"
-            f"<title>{escape(relation.label)}: {escape(outline.labels.get(relation.domain, ''))} → "
-            f"{escape(outline.labels.get(relation.range, ''))}</title></path>"
+            f"<g class='relation'><title>{escape(title)}</title>"
+            f"<path d='M{x1},{y1} H{bend - 8} Q{bend},{y1} {bend},{y1 + (8 if y2 > y1 else -8)} "
+            f"V{y2 + (-8 if y2 > y1 else 8)} Q{bend},{y2} {bend - 8},{y2} H{x2 + 2}' fill='none' "
+            f"stroke='{IN_COLOUR}' stroke-opacity='0.7' marker-end='url(#rel-arrow)'/>"
+            f"<text transform='translate({bend + 4},{(y1 + y2) / 2:.1f}) rotate(90)' font-size='10' "
+            f"text-anchor='middle' fill='{IN_COLOUR}' stroke='white' stroke-width='3' "
+            f"paint-order='stroke' {FONT}>{escape(_short(relation.label, 30))}</text></g>"
         )
     for node, _depth in rows:
         x, y = position[node]

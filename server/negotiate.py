@@ -4,9 +4,12 @@ formats table in `apwps.formats`. Werkzeug parses the Accept header."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from flask import request
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import BadRequest, NotAcceptable
+from werkzeug.http import parse_accept_header
 
 from apwps import formats
 from apwps.formats import Format
@@ -54,6 +57,16 @@ def _named(name: str, offered: Sequence[Format], page: bool) -> Format | None:
     return fmt
 
 
+@lru_cache(maxsize=1024)
+def _best(accept: str, offered: tuple[str, ...]) -> str | None:
+    """The best of `offered` media types for an Accept header (clients send few distinct ones, and
+    werkzeug's matching is the costliest step of a small query, so decisions are cached)."""
+    if accept in offered:
+        return accept
+    best: str | None = parse_accept_header(accept, MIMEAccept).best_match(offered)
+    return best
+
+
 def choose_or_page(offered: Sequence[Format], *, default: Format | None = None) -> Format | None:
     """The best of `offered` for this request, or None when an HTML page suits it best.
 
@@ -63,10 +76,10 @@ def choose_or_page(offered: Sequence[Format], *, default: Format | None = None) 
     name = format_parameter()
     if name:
         return _named(name, offered, page=True)
-    if not request.headers.get("Accept"):
+    accept = request.headers.get("Accept")
+    if not accept:
         return default or offered[0]
-    media_types = [m for f in offered for m in f.media_types] + [HTML]
-    best = request.accept_mimetypes.best_match(media_types)
+    best = _best(accept, tuple(m for f in offered for m in f.media_types) + (HTML,))
     if best is None:
         raise NotAcceptable(
             "none of the formats this answer comes in is acceptable; offered: "
@@ -82,10 +95,10 @@ def choose(offered: Sequence[Format], *, default: Format | None = None) -> Forma
         fmt = _named(name, offered, page=False)
         assert fmt is not None
         return fmt
-    if not request.headers.get("Accept"):
+    accept = request.headers.get("Accept")
+    if not accept:
         return default or offered[0]
-    media_types = [m for f in offered for m in f.media_types]
-    best = request.accept_mimetypes.best_match(media_types)
+    best = _best(accept, tuple(m for f in offered for m in f.media_types))
     if best is None:
         raise NotAcceptable(
             "none of the formats this answer comes in is acceptable; offered: "

@@ -11,7 +11,6 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.term import Literal, Node, URIRef
 
 from apwps.describe import APWPS, LANGUAGE_TEXT, Statement, Value, pick_language, subtree
-
 from server.context import ctx
 
 # Languages the graph's labels come in, offered by the language switch, in fallback order.
@@ -29,7 +28,7 @@ def href(iri: str | Node) -> str:
     base = base_iri()
     if not text.startswith(base):
         return text
-    rest = text[len(base):]
+    rest = text[len(base) :]
     public = ctx().settings.public_url
     return f"{public.rstrip('/')}/{rest}" if public else f"/{rest}"
 
@@ -80,9 +79,11 @@ def _is_local(term: Node) -> bool:
 
 
 def _is_link_literal(term: Node) -> bool:
-    return isinstance(term, Literal) and (
-        term.datatype == XSD.anyURI or str(term).startswith(("https://", "http://"))
-    ) and " " not in str(term)
+    return (
+        isinstance(term, Literal)
+        and (term.datatype == XSD.anyURI or str(term).startswith(("https://", "http://")))
+        and " " not in str(term)
+    )
 
 
 def _seq_members(nested: Sequence[Statement]) -> list[Value]:
@@ -90,7 +91,8 @@ def _seq_members(nested: Sequence[Statement]) -> list[Value]:
     numbered = [
         (int(str(s.property).rsplit("_", 1)[-1]), v)
         for s in nested
-        if str(s.property).startswith(str(RDF) + "_") and str(s.property).rsplit("_", 1)[-1].isdigit()
+        if str(s.property).startswith(str(RDF) + "_")
+        and str(s.property).rsplit("_", 1)[-1].isdigit()
         for v in s.values
     ]
     return [v for _, v in sorted(numbered, key=lambda item: item[0])]
@@ -110,9 +112,20 @@ def _incoming_query(prop: Node, iri: Node) -> str:
 
 
 HEADER_PROPERTIES = frozenset(
-    {RDF.type, RDFS.label, SKOS.prefLabel, SKOS.definition, DCTERMS.description, DCTERMS.source,
-     APWPS.verificationStatus, SKOS.inScheme, SKOS.topConceptOf, SKOS.broader, SKOS.narrower,
-     SKOS.hasTopConcept}
+    {
+        RDF.type,
+        RDFS.label,
+        SKOS.prefLabel,
+        SKOS.definition,
+        DCTERMS.description,
+        DCTERMS.source,
+        APWPS.verificationStatus,
+        SKOS.inScheme,
+        SKOS.topConceptOf,
+        SKOS.broader,
+        SKOS.narrower,
+        SKOS.hasTopConcept,
+    }
 )
 
 

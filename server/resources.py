@@ -15,10 +15,15 @@ from werkzeug.exceptions import BadRequest, NotAcceptable
 
 from apwps import citation, formats, ontodoc, schemaorg
 from apwps.citation import CitationFormat
-from apwps.describe import Description, collection_members, describe, pick_language
+from apwps.describe import (
+    Description,
+    collection_members,
+    describe,
+    document,
+    pick_language,
+    serialize_document,
+)
 from apwps.formats import Format
-from apwps.results import serialize
-from apwps.stores.base import GraphResult
 from server import diagrams
 from server.context import ctx
 from server.errors import envelope, wants_html
@@ -86,9 +91,17 @@ def _by_suffix(suffix: str, citations: bool) -> Representation:
     cite = citation.by_suffix(suffix) if citations else None
     if cite is not None:
         return Representation("citation", cite=cite)
-    abort(404, f"no format has the suffix {suffix!r}; use one of "
-               + ", ".join([".html", *(f.suffixes[0] for f in RDF_FORMATS),
-                            *(c.suffix for c in citation.CITATION_FORMATS)]))
+    abort(
+        404,
+        f"no format has the suffix {suffix!r}; use one of "
+        + ", ".join(
+            [
+                ".html",
+                *(f.suffixes[0] for f in RDF_FORMATS),
+                *(c.suffix for c in citation.CITATION_FORMATS),
+            ]
+        ),
+    )
 
 
 def _by_name(name: str, citations: bool) -> Representation:
@@ -103,7 +116,9 @@ def _by_name(name: str, citations: bool) -> Representation:
         return Representation("citation", cite=cite)
     offered = ["html", *(f.name for f in RDF_FORMATS)]
     offered += [c.name for c in citation.CITATION_FORMATS] if citations else []
-    raise BadRequest(f"parameter 'format': {name!r} is not offered here; use one of {', '.join(offered)}")
+    raise BadRequest(
+        f"parameter 'format': {name!r} is not offered here; use one of {', '.join(offered)}"
+    )
 
 
 def choose(suffix: str, *, citations: bool = True) -> Representation:
@@ -120,7 +135,8 @@ def choose(suffix: str, *, citations: bool = True) -> Representation:
     best = request.accept_mimetypes.best_match(offered)
     if best is None:
         raise NotAcceptable(
-            "none of the formats this resource comes in is acceptable; offered: " + ", ".join(offered)
+            "none of the formats this resource comes in is acceptable; offered: "
+            + ", ".join(offered)
         )
     if best in HTML_TYPES:
         return Representation("html", negotiated=True)
@@ -138,10 +154,14 @@ def _headers(response: Response, local: str, rep: Representation, *, citations: 
     response.headers["Access-Control-Expose-Headers"] = "Content-Location, Link, Vary"
     response.headers["Cache-Control"] = "public, max-age=300"
     links = [f'<{local}.html>; rel="alternate"; type="text/html"']
-    links += [f'<{local}{f.suffixes[0]}>; rel="alternate"; type="{f.media_type}"' for f in RDF_FORMATS]
+    links += [
+        f'<{local}{f.suffixes[0]}>; rel="alternate"; type="{f.media_type}"' for f in RDF_FORMATS
+    ]
     if citations:
-        links += [f'<{local}{c.suffix}>; rel="alternate"; type="{c.media_type}"'
-                  for c in citation.CITATION_FORMATS]
+        links += [
+            f'<{local}{c.suffix}>; rel="alternate"; type="{c.media_type}"'
+            for c in citation.CITATION_FORMATS
+        ]
     response.headers["Link"] = ", ".join(links)
     vary = ["Accept"] + (["Accept-Language"] if rep.kind == "html" else [])
     if rep.negotiated or not request.path.endswith(rep.suffix):
@@ -152,11 +172,12 @@ def _headers(response: Response, local: str, rep: Representation, *, citations: 
         response.headers["Vary"] = "Accept-Language"
     reader = ",".join(langs()) if rep.kind == "html" else ""
     response.set_etag(f"{ctx().build_id}-{request.full_path}-{rep.suffix}-{reader}")
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
-def _rdf(graph: Any, fmt: Format) -> bytes:
-    return serialize(GraphResult(graph), fmt)
+def _rdf(triples: Any, fmt: Format) -> bytes:
+    return serialize_document(triples, fmt)
 
 
 def _not_found(iri: str, collection: str = "") -> Response:
@@ -168,11 +189,16 @@ def _not_found(iri: str, collection: str = "") -> Response:
     if collection:
         members = collection_members(ctx().store, iri_for_path(f"id/{collection}/"))
         by_slug = {str(m.iri).rsplit("/", 1)[-1]: m for m in members}
-        for slug in difflib.get_close_matches(iri.rsplit("/", 1)[-1], list(by_slug), n=5, cutoff=0.4):
+        for slug in difflib.get_close_matches(
+            iri.rsplit("/", 1)[-1], list(by_slug), n=5, cutoff=0.4
+        ):
             member = by_slug[slug]
             suggestions.append((href(member.iri), member.labels.pick(langs()) or slug))
     body = render_template(
-        "resources/not_found.html", iri=iri, collection=collection, suggestions=suggestions,
+        "resources/not_found.html",
+        iri=iri,
+        collection=collection,
+        suggestions=suggestions,
         query=iri.rstrip("/").rsplit("/", 1)[-1].replace("-", " "),
     )
     response = Response(body, status=404, mimetype="text/html")
@@ -219,7 +245,7 @@ def resource(path: str) -> Response:
     if rep.kind == "html":
         response = Response(_page(d, local), mimetype="text/html")
     elif rep.kind == "rdf" and rep.rdf is not None:
-        response = Response(_rdf(d.graph, rep.rdf), content_type=rep.rdf.content_type)
+        response = Response(_rdf(document(d), rep.rdf), content_type=rep.rdf.content_type)
     else:
         assert rep.cite is not None
         item = citation.citation_item(context.store, d)
@@ -237,10 +263,16 @@ def collection(name: str, members: list[Any], rep: Representation, local: str) -
     if rep.kind == "rdf" and rep.rdf is not None:
         from apwps.describe import collection_graph
 
-        response = Response(_rdf(collection_graph(members), rep.rdf), content_type=rep.rdf.content_type)
+        response = Response(
+            _rdf(collection_graph(members), rep.rdf), content_type=rep.rdf.content_type
+        )
     else:
         body = render_template(
-            "resources/collection.html", name=name, members=members, langs=langs(), local=local,
+            "resources/collection.html",
+            name=name,
+            members=members,
+            langs=langs(),
+            local=local,
             rdf_formats=LINKED_FORMATS,
         )
         response = Response(body, mimetype="text/html")
@@ -266,7 +298,7 @@ def documentation() -> tuple[ontodoc.Documentation, Any]:
                 diagram = diagrams.class_diagram(ontodoc.outline(graph), href)
                 cached = (doc, diagram)
                 app.extensions["apwps-ontology-doc"] = cached
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 @bp.get("/ontology")
@@ -281,7 +313,10 @@ def ontology(suffix: str = "") -> Response:
     else:
         doc, diagram = documentation()
         body = render_template(
-            "resources/ontology.html", doc=doc, diagram=diagram, local=local,
+            "resources/ontology.html",
+            doc=doc,
+            diagram=diagram,
+            local=local,
             rdf_formats=LINKED_FORMATS,
         )
         response = Response(body, mimetype="text/html")

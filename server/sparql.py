@@ -37,7 +37,7 @@ CORS = {
     "Access-Control-Expose-Headers": "APWPS-Truncated, APWPS-Result-Rows, APWPS-Row-Limit, ETag",
     "Access-Control-Max-Age": "86400",
 }
-_descriptions: dict[tuple[str, str], bytes] = {}
+_descriptions: dict[tuple[int, str, str], bytes] = {}  # per app, endpoint URL and format
 
 
 def _parameters() -> MultiDict[str, str]:
@@ -105,16 +105,17 @@ def run_query(
         answer.close()
         raise
     body: Any = first if second is None else _body(_chained(answer, first, second))
-    response = Response(body, content_type=fmt.content_type)
-    response.headers["Vary"] = "Accept"
-    response.headers["APWPS-Result-Rows"] = str(answer.head.rows)
-    response.headers["APWPS-Row-Limit"] = str(settings.max_result_rows)
+    headers = [
+        *CORS.items(),
+        ("Vary", "Accept"),
+        ("APWPS-Result-Rows", str(answer.head.rows)),
+        ("APWPS-Row-Limit", str(settings.max_result_rows)),
+    ]
     if answer.head.truncated:
-        response.headers["APWPS-Truncated"] = "true"
+        headers.append(("APWPS-Truncated", "true"))
     if etag is not None:
-        response.set_etag(etag)
-        response.headers["Cache-Control"] = "public, max-age=300"
-    return cors(response)
+        headers += [("ETag", f'"{etag}"'), ("Cache-Control", "public, max-age=300")]
+    return Response(body, content_type=fmt.content_type, headers=headers)
 
 
 def _chained(answer: Answer, first: bytes, second: bytes) -> Answer:
@@ -155,7 +156,7 @@ def _description() -> Response:
         return _page()
     context = ctx()
     endpoint = (context.settings.public_url.rstrip("/") or request.url_root.rstrip("/")) + "/sparql"
-    key = (endpoint, fmt.name)
+    key = (id(context), endpoint, fmt.name)
     if key not in _descriptions:
         counts = context.store.counts()
         graph = describe_service(context.settings, endpoint, counts.per_graph, counts.union)

@@ -49,7 +49,9 @@ def _describe(suffix: str) -> Response:
         response = Response(_rdf(graph, rep.rdf), content_type=rep.rdf.content_type)
     else:
         body = render_template(
-            "resources/dataset.html", summary=summarise(graph, ctx().settings), local=local,
+            "resources/dataset.html",
+            summary=summarise(graph, ctx().settings),
+            local=local,
             rdf_formats=LINKED_FORMATS,
         )
         response = Response(body, mimetype="text/html")
@@ -71,8 +73,11 @@ def dataset(suffix: str = "") -> Response:
 @bp.get("/dumps/")
 def dumps() -> Response:
     dist = ctx().settings.dist_path
-    files = [(name, media, (dist / name).stat().st_size) for name, media in DUMPS.items()
-             if (dist / name).is_file()]
+    files = [
+        (name, media, (dist / name).stat().st_size)
+        for name, media in DUMPS.items()
+        if (dist / name).is_file()
+    ]
     response = Response(render_template("resources/dumps.html", files=files), mimetype="text/html")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -116,3 +116,26 @@ def test_an_abandoned_answer_frees_its_worker(pool: Pool) -> None:
         next(execution.chunks())
         execution.close()
     assert b"".join(pool.run(("chunks", 1), limit_ms=5000).chunks()) == b"0;"
+
+
+def test_workers_outlive_the_thread_that_needed_them(pool: Pool) -> None:
+    """Linux kills a child when the thread that forked it ends: workers are forked elsewhere."""
+    seen: dict[str, int] = {}
+
+    def first() -> None:
+        execution = pool.run(("chunks", 1), limit_ms=5000)
+        list(execution.chunks())
+        seen["pid"] = execution.head["pid"]
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    thread.join()
+    time.sleep(0.3)
+    again = pool.run(("chunks", 1), limit_ms=5000)
+    assert b"".join(again.chunks()) == b"0;"
+    assert again.head["pid"] == seen["pid"]
+
+
+def test_no_time_limit_means_none(pool: Pool) -> None:
+    execution = pool.run(("sleep", 0.2), limit_ms=0)
+    assert execution.head["pid"] != os.getpid()

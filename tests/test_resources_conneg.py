@@ -28,7 +28,7 @@ RDF_FORMATS = [
 
 
 def local(server: Process, iri: str) -> str:
-    return server.url + "/" + iri[len(BASE):]
+    return server.url + "/" + iri[len(BASE) :]
 
 
 def parse(body: bytes, parser: str) -> rdflib.Graph:
@@ -45,12 +45,18 @@ def test_every_rdf_format_by_accept(
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith(accept)
     assert "Accept" in response.headers["Vary"]
-    assert response.headers["Content-Location"].endswith("/id/frameworks/un-framework-of-analysis" + suffix)
+    assert response.headers["Content-Location"].endswith(
+        "/id/frameworks/un-framework-of-analysis" + suffix
+    )
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     graph = parse(response.content, parser)
     this = rdflib.URIRef(UNFOA)
     assert (this, RDF.type, rdflib.URIRef(BASE + "ontology#AnalyticalFramework")) in graph
-    assert (this, RDFS.label, rdflib.Literal("Framework of Analysis for Atrocity Crimes", lang="en")) in graph
+    assert (
+        this,
+        RDFS.label,
+        rdflib.Literal("Framework of Analysis for Atrocity Crimes", lang="en"),
+    ) in graph
     # links come with the labels of what they point at
     osapg = rdflib.URIRef(BASE + "id/organisations/un-osapg")
     assert (this, rdflib.URIRef("http://purl.org/dc/terms/publisher"), osapg) in graph
@@ -58,7 +64,9 @@ def test_every_rdf_format_by_accept(
 
 
 @pytest.mark.parametrize(("accept", "suffix", "name", "parser"), RDF_FORMATS)
-def test_format_specific_urls(live_server: Process, accept: str, suffix: str, name: str, parser: str) -> None:
+def test_format_specific_urls(
+    live_server: Process, accept: str, suffix: str, name: str, parser: str
+) -> None:
     by_suffix = requests.get(local(live_server, UNFOA) + suffix, timeout=30)
     by_parameter = requests.get(local(live_server, UNFOA), params={"format": name}, timeout=30)
     for response in (by_suffix, by_parameter):
@@ -81,7 +89,9 @@ def test_documents_hold_blank_nodes_and_incoming_links(live_server: Process) -> 
 
 
 def test_browsers_get_the_page_with_json_ld(live_server: Process) -> None:
-    response = requests.get(local(live_server, UNFOA), headers={"Accept": BROWSER_ACCEPT}, timeout=30)
+    response = requests.get(
+        local(live_server, UNFOA), headers={"Accept": BROWSER_ACCEPT}, timeout=30
+    )
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/html")
     assert response.headers["Content-Location"].endswith("un-framework-of-analysis.html")
@@ -110,31 +120,46 @@ def test_page_shows_labels_not_iris(live_server: Process) -> None:
 
 def test_labels_follow_accept_language_and_the_switch(live_server: Process) -> None:
     url = local(live_server, BASE + "id/resolutions/unscr-1325")
-    norwegian = requests.get(url, headers={"Accept": "text/html", "Accept-Language": "nb-NO,nb;q=0.9"},
-                             timeout=30).text
+    norwegian = requests.get(
+        url, headers={"Accept": "text/html", "Accept-Language": "nb-NO,nb;q=0.9"}, timeout=30
+    ).text
     assert "<h1>FNs sikkerhetsrådsresolusjon 1325</h1>" in norwegian
     assert '<html lang="nb">' in norwegian
-    english = requests.get(url, headers={"Accept": "text/html", "Accept-Language": "en"}, timeout=30).text
+    english = requests.get(
+        url, headers={"Accept": "text/html", "Accept-Language": "en"}, timeout=30
+    ).text
     assert "<h1>UN Security Council Resolution 1325 (2000)</h1>" in english
-    switched = requests.get(url, params={"lang": "en"}, headers={"Accept": "text/html",
-                            "Accept-Language": "nb"}, timeout=30).text
+    switched = requests.get(
+        url,
+        params={"lang": "en"},
+        headers={"Accept": "text/html", "Accept-Language": "nb"},
+        timeout=30,
+    ).text
     assert "<h1>UN Security Council Resolution 1325 (2000)</h1>" in switched
     assert 'href="?lang=nb"' in switched
     # a language the graph lacks falls back to English
-    french = requests.get(url, headers={"Accept": "text/html", "Accept-Language": "fr"}, timeout=30).text
+    french = requests.get(
+        url, headers={"Accept": "text/html", "Accept-Language": "fr"}, timeout=30
+    ).text
     assert "<h1>UN Security Council Resolution 1325 (2000)</h1>" in french
 
 
 def test_unknown_iri_is_a_helpful_404(live_server: Process) -> None:
-    page = requests.get(local(live_server, BASE + "id/frameworks/un-framework-of-analysys"),
-                        headers={"Accept": BROWSER_ACCEPT}, timeout=30)
+    page = requests.get(
+        local(live_server, BASE + "id/frameworks/un-framework-of-analysys"),
+        headers={"Accept": BROWSER_ACCEPT},
+        timeout=30,
+    )
     assert page.status_code == 404
     assert page.headers["Content-Type"].startswith("text/html")
     assert "id/frameworks/un-framework-of-analysys" in page.text
     assert 'href="/id/frameworks/un-framework-of-analysis"' in page.text  # the near miss
     assert 'href="/search?q=' in page.text
-    machine = requests.get(local(live_server, BASE + "id/frameworks/no-such-thing"),
-                           headers={"Accept": "text/turtle"}, timeout=30)
+    machine = requests.get(
+        local(live_server, BASE + "id/frameworks/no-such-thing"),
+        headers={"Accept": "text/turtle"},
+        timeout=30,
+    )
     assert machine.status_code == 404
     assert machine.headers["Access-Control-Allow-Origin"] == "*"
     assert machine.json()["error"] == "not_found"
@@ -158,50 +183,74 @@ def test_conditional_requests(live_server: Process) -> None:
 
 
 def test_cors_preflight_free_simple_get_from_another_origin(live_server: Process) -> None:
-    response = requests.get(local(live_server, UNFOA), headers={
-        "Accept": "application/ld+json", "Origin": "http://127.0.0.1:9"}, timeout=30)
+    response = requests.get(
+        local(live_server, UNFOA),
+        headers={"Accept": "application/ld+json", "Origin": "http://127.0.0.1:9"},
+        timeout=30,
+    )
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "Link" in response.headers["Access-Control-Expose-Headers"]
 
 
 def test_concept_and_scheme_pages(live_server: Process) -> None:
-    rf07 = requests.get(local(live_server, BASE + "id/risk-factors/rf07"),
-                        headers={"Accept": "text/html"}, timeout=30).text
+    rf07 = requests.get(
+        local(live_server, BASE + "id/risk-factors/rf07"),
+        headers={"Accept": "text/html"},
+        timeout=30,
+    ).text
     assert "Place in its scheme" in rf07
     assert 'href="/id/risk-indicators/rf07-01"' in rf07  # narrower, in notation order
     assert rf07.index(">7.2<") < rf07.index(">7.10<")
-    indicator = requests.get(local(live_server, BASE + "id/risk-indicators/rf07-01"),
-                             headers={"Accept": "text/html"}, timeout=30).text
+    indicator = requests.get(
+        local(live_server, BASE + "id/risk-indicators/rf07-01"),
+        headers={"Accept": "text/html"},
+        timeout=30,
+    ).text
     assert 'href="/id/risk-factors/rf07"' in indicator  # broader
-    scheme = requests.get(local(live_server, BASE + "id/risk-factors"), headers={"Accept": "text/html"},
-                          timeout=30).text
+    scheme = requests.get(
+        local(live_server, BASE + "id/risk-factors"), headers={"Accept": "text/html"}, timeout=30
+    ).text
     assert "Concepts in this scheme" in scheme
-    assert scheme.index('href="/id/risk-factors/rf07"') < scheme.index('href="/id/risk-indicators/rf07-01"')
-    graph = parse(requests.get(local(live_server, BASE + "id/risk-factors") + ".ttl", timeout=30).content,
-                  "turtle")
+    assert scheme.index('href="/id/risk-factors/rf07"') < scheme.index(
+        'href="/id/risk-indicators/rf07-01"'
+    )
+    graph = parse(
+        requests.get(local(live_server, BASE + "id/risk-factors") + ".ttl", timeout=30).content,
+        "turtle",
+    )
     assert (rdflib.URIRef(BASE + "id/risk-factors"), RDF.type, SKOS.ConceptScheme) in graph
 
 
 def test_collections_list_their_entries(live_server: Process) -> None:
-    page = requests.get(local(live_server, BASE + "id/frameworks"), headers={"Accept": "text/html"},
-                        timeout=30)
+    page = requests.get(
+        local(live_server, BASE + "id/frameworks"), headers={"Accept": "text/html"}, timeout=30
+    )
     assert page.status_code == 200
     assert 'href="/id/frameworks/un-framework-of-analysis"' in page.text
-    graph = parse(requests.get(local(live_server, BASE + "id/frameworks.ttl"), timeout=30).content, "turtle")
+    graph = parse(
+        requests.get(local(live_server, BASE + "id/frameworks.ttl"), timeout=30).content, "turtle"
+    )
     assert (rdflib.URIRef(UNFOA), RDFS.label, None) in graph
 
 
 def test_ontology_document(live_server: Process) -> None:
-    page = requests.get(live_server.url + "/ontology", headers={"Accept": BROWSER_ACCEPT}, timeout=60)
+    page = requests.get(
+        live_server.url + "/ontology", headers={"Accept": BROWSER_ACCEPT}, timeout=60
+    )
     assert page.status_code == 200
     assert 'id="RiskFactor"' in page.text  # the hash IRI lands on its section
     assert "class='diagram classes'" in page.text
     assert "https://w3id.org/apwps/ontology#addressesCrime" in page.text
     for accept, suffix, _name, parser in RDF_FORMATS:
-        negotiated = requests.get(live_server.url + "/ontology", headers={"Accept": accept}, timeout=30)
+        negotiated = requests.get(
+            live_server.url + "/ontology", headers={"Accept": accept}, timeout=30
+        )
         assert negotiated.headers["Content-Location"].endswith("/ontology" + suffix)
         graph = parse(negotiated.content, parser)
-        assert (rdflib.URIRef(BASE + "ontology#RiskFactor"), RDF.type,
-                rdflib.URIRef("http://www.w3.org/2002/07/owl#Class")) in graph
+        assert (
+            rdflib.URIRef(BASE + "ontology#RiskFactor"),
+            RDF.type,
+            rdflib.URIRef("http://www.w3.org/2002/07/owl#Class"),
+        ) in graph
     module = requests.get(live_server.url + "/ontology/core.ttl", timeout=30)
     assert (rdflib.URIRef(BASE + "ontology/core"), None, None) in parse(module.content, "turtle")

@@ -141,8 +141,9 @@ class MemoryStore(Store):
 
     def _run(
         self, job: tuple[str, dict[str, Any], str, int | None, dict[str, str]], emit: Emit
-    ) -> None:
-        """Runs in a worker process: evaluate, send the head, then the written answer in chunks."""
+    ) -> bool:
+        """Runs in a worker process: evaluate, then send the written answer, whole when small,
+        else the head and then the chunks."""
         text, options, fmt_name, max_rows, prefixes = job
         try:
             result = self.oxigraph.query(text, **options)
@@ -151,10 +152,22 @@ class MemoryStore(Store):
             raise malformed(exc) from exc
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"query failed: {exc}") from exc
-        emit("head", head)
-        writer = ChunkWriter(lambda data: emit("chunk", data))
+        started = False
+
+        def send(data: bytes) -> None:
+            nonlocal started
+            if not started:
+                emit("head", head)
+                started = True
+            emit("chunk", data)
+
+        writer = ChunkWriter(send)
         write(head, payload, BY_NAME[fmt_name], writer, prefixes)  # type: ignore[arg-type]
+        if not started:
+            emit("whole", (head, writer.pending()))
+            return True
         writer.flush_chunk()
+        return False
 
     def stream(
         self,
