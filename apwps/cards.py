@@ -104,7 +104,10 @@ def read_card(store: Store, iri: str, base_iri: str) -> Card | None:
                     card.alt_labels.append(text)
             elif prop in LABEL_PROPERTIES:
                 priority = LABEL_PROPERTIES[prop]  # type: ignore[index]
-                if lang not in priorities or (priority, text) < (priorities[lang], card.labels[lang]):
+                if lang not in priorities or (priority, text) < (
+                    priorities[lang],
+                    card.labels[lang],
+                ):
                     card.labels[lang], priorities[lang] = text, priority
             elif prop in (SKOS.definition, DCTERMS.description):
                 if prop == SKOS.definition or lang not in card.descriptions:
@@ -122,4 +125,3 @@ def read_card(store: Store, iri: str, base_iri: str) -> Card | None:
     if not card.labels and card.alt_labels:
         card.labels[""] = card.alt_labels[0]
     return card
-

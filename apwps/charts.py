@@ -139,8 +139,16 @@ def bar_chart(
         ticks.append(Tick(round(scale(value), 2), fmt(round(value, 10))))
     height = top + len(items) * (bar_height + gap) + 8
     return BarChart(
-        width, height, tuple(bars), tuple(ticks), label_width, plot_width, top, bar_height,
-        fmt(start) if start > 0 else "", legend,
+        width,
+        height,
+        tuple(bars),
+        tuple(ticks),
+        label_width,
+        plot_width,
+        top,
+        bar_height,
+        fmt(start) if start > 0 else "",
+        legend,
     )
 
 
@@ -156,8 +164,13 @@ class Strip:
     high_text: str
 
 
-def strip(values: Sequence[Decimal | float], highlight: Decimal | float | None,
-          *, width: int = 220, height: int = 18) -> Strip:
+def strip(
+    values: Sequence[Decimal | float],
+    highlight: Decimal | float | None,
+    *,
+    width: int = 220,
+    height: int = 18,
+) -> Strip:
     """Where `highlight` sits among `values`, on an axis from the lowest to the highest value."""
     numbers = [float(v) for v in values] or [0.0]
     low, high = min(numbers), max(numbers)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rdflib.term import Literal, Node, URIRef
+from rdflib.term import Literal, Node
 
 from apwps.memo import per_store
 from apwps.search import pick
@@ -25,22 +25,30 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 
-PARALLELS = PREFIXES + """SELECT DISTINCT ?parallel ?side ?target WHERE {
+PARALLELS = (
+    PREFIXES
+    + """SELECT DISTINCT ?parallel ?side ?target WHERE {
   ?parallel a apwps:Parallel .
   { ?parallel apwps:wpsIndexIndicator ?target BIND("wps" AS ?side) }
   UNION { ?parallel apwps:riskIndicator ?target BIND("risk" AS ?side) }
   UNION { ?parallel apwps:involvesRiskFactor ?target BIND("risk" AS ?side) }
 }"""
+)
 
-DIRECT = PREFIXES + """SELECT DISTINCT ?wps ?risk WHERE {
+DIRECT = (
+    PREFIXES
+    + """SELECT DISTINCT ?wps ?risk WHERE {
   ?wps apwps:parallels ?risk .
   ?wps a apwps:WpsIndexIndicator .
   { ?risk a apwps:RiskIndicator } UNION { ?risk a apwps:RiskFactor }
 }"""
+)
 
 # Every WPS Index indicator with its dimension, every risk indicator with its risk factor, every
 # parallel, with labels and notations: the vocabulary the matrix is drawn with.
-TERMS = PREFIXES + """SELECT DISTINCT ?x ?kind ?group ?label ?notation WHERE {
+TERMS = (
+    PREFIXES
+    + """SELECT DISTINCT ?x ?kind ?group ?label ?notation WHERE {
   { ?x a apwps:WpsIndexIndicator BIND("wps" AS ?kind) OPTIONAL { ?x apwps:indexDimension ?group } }
   UNION { ?x a apwps:RiskIndicator BIND("risk" AS ?kind) OPTIONAL { ?x apwps:riskFactor ?group } }
   UNION { ?x a apwps:RiskFactor BIND("factor" AS ?kind) }
@@ -49,6 +57,7 @@ TERMS = PREFIXES + """SELECT DISTINCT ?x ?kind ?group ?label ?notation WHERE {
   OPTIONAL { { ?x skos:prefLabel ?label } UNION { ?x rdfs:label ?label } }
   OPTIONAL { ?x skos:notation ?notation }
 }"""
+)
 
 
 @dataclass(frozen=True)
@@ -111,7 +120,9 @@ class Crosswalk:
 
 def natural_key(notation: str, fallback: str) -> tuple[list[tuple[int, str]], str]:
     """7.2 before 7.10; terms without a notation by label."""
-    parts = [(int(p), "") if p.isdigit() else (1 << 30, p) for p in re.split(r"[.\s-]", notation) if p]
+    parts = [
+        (int(p), "") if p.isdigit() else (1 << 30, p) for p in re.split(r"[.\s-]", notation) if p
+    ]
     return parts or [(1 << 30, "")], fallback.lower()
 
 
@@ -160,7 +171,9 @@ def read_crosswalk(store: Store) -> Crosswalk:
     used_columns = {r for _, r in direct} | {r for sides in links.values() for r in sides["risk"]}
     columns = sorted((term(c) for c in used_columns), key=column_key)
     dimension_order = {
-        iri: natural_key(t.notation, t.label()) for iri, t in terms.items() if kinds[iri] == "dimension"
+        iri: natural_key(t.notation, t.label())
+        for iri, t in terms.items()
+        if kinds[iri] == "dimension"
     }
     linked_rows = {w for w, _ in direct} | {w for sides in links.values() for w in sides["wps"]}
     rows = sorted(

@@ -14,10 +14,11 @@ ontology alone, which is small; the curated graph's inferences were computed at 
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from apwps import formats, tabular
 from apwps.build import assemble
 from apwps.config import Settings
 from apwps.errors import InputError
+from apwps.focus import read_plan, shapes_for, targeting
 from apwps.kinds import Kind, find_kind, kebab, local_name, read_kinds
 from apwps.load import INFERRED_GRAPH, SourceFile, graph_iri_for, parse_bytes
 from apwps.locate import line_of
@@ -96,6 +98,11 @@ def submission_from_file(settings: Settings, path: Path, fmt: InputFormat | None
     return Submission(str(path), data, chosen, graph_iri)
 
 
+def _quads(triples: Iterable[tuple[Node, Node, Node]], graph_iri: str) -> list[ox.Quad]:
+    graph = ox.NamedNode(graph_iri)
+    return [ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), graph) for s, p, o in triples]
+
+
 def _named_subjects(triples: Iterable[tuple[Node, Node, Node]]) -> list[rdflib.URIRef]:
     seen: dict[rdflib.URIRef, None] = {}
     for s, _p, _o in triples:
@@ -152,6 +159,7 @@ class CurationContext:
         for name, namespace in self.prefixes.items():
             self.shapes.bind(name, namespace, override=False)
         self.kinds: list[Kind] = read_kinds(self.shapes, self.schema)
+        self._plan = read_plan(self.shapes)
         self._lock = threading.RLock()
         self._entities: dict[str, dict[str, list[str]]] = {}
 
@@ -200,23 +208,12 @@ class CurationContext:
         def locate(iri: str) -> tuple[str | None, int | None]:
             return names.get(iri, (None, None))
 
-        with self._lock:
-            saved: dict[str, list[tuple[Node, Node, Node]]] = {}
-            try:
-                for entry in entries:
-                    iri = entry.submission.graph_iri
-                    graph = self.data.graph(rdflib.URIRef(iri))
-                    if iri in self._graphs and iri not in saved:
-                        saved[iri] = list(graph.triples((None, None, None)))
-                        self.data.remove_graph(graph)
-                        graph = self.data.graph(rdflib.URIRef(iri))
-                    for triple in entry.triples:
-                        graph.add(triple)
-                inferred = self.data.graph(rdflib.URIRef(_ENTRY_INFERRED))
-                for triple in self._infer([t for e in entries for t in e.triples]):
-                    inferred.add(triple)
+        with self._lock, self._entries_in_place(entries):
+            if self._plan is None:
+                # a target this planner does not know: pySHACL finds the targets itself, on the
+                # engine (its Oxigraph data graph answers SPARQL targets far faster than rdflib)
                 return validate_graph(
-                    self.data,
+                    self.store,  # type: ignore[arg-type]
                     self.shapes,
                     focus_nodes=focus,
                     locate=locate,
@@ -224,15 +221,61 @@ class CurationContext:
                     suggest=self.suggest,
                     inplace=True,
                 )
-            finally:
-                self.data.remove_graph(self.data.graph(rdflib.URIRef(_ENTRY_INFERRED)))
-                for entry in entries:
-                    iri = entry.submission.graph_iri
-                    self.data.remove_graph(self.data.graph(rdflib.URIRef(iri)))
-                    if iri in saved:
-                        restored = self.data.graph(rdflib.URIRef(iri))
-                        for triple in saved[iri]:
-                            restored.add(triple)
+            targets = shapes_for(
+                self._plan, self.store, [f for f in focus if isinstance(f, rdflib.URIRef)]
+            )
+            with targeting(self._plan, targets) as shapes:
+                report = validate_graph(
+                    self.data,
+                    shapes,
+                    locate=locate,
+                    schema=self.schema,
+                    suggest=self.suggest,
+                    inplace=True,
+                    words=self.shapes,
+                )
+        return report
+
+    @contextlib.contextmanager
+    def _entries_in_place(self, entries: Sequence[ParsedEntry]) -> Iterator[None]:
+        """The entries (and what the ontology entails from them) in the data graph and the store,
+        in place of any earlier version of the same files; everything restored afterwards."""
+        saved: dict[str, list[tuple[Node, Node, Node]]] = {}
+        saved_quads: dict[str, list[ox.Quad]] = {}
+        added: list[ox.Quad] = []
+        try:
+            for entry in entries:
+                iri = entry.submission.graph_iri
+                graph = self.data.graph(rdflib.URIRef(iri))
+                if iri in self._graphs and iri not in saved:
+                    saved[iri] = list(graph.triples((None, None, None)))
+                    self.data.remove_graph(graph)
+                    graph = self.data.graph(rdflib.URIRef(iri))
+                    name = ox.NamedNode(iri)
+                    saved_quads[iri] = list(self.store.quads_for_pattern(None, None, None, name))
+                    self.store.remove_graph(name)
+                for triple in entry.triples:
+                    graph.add(triple)
+                added += _quads(entry.triples, iri)
+            inferred_triples = self._infer([t for e in entries for t in e.triples])
+            inferred = self.data.graph(rdflib.URIRef(_ENTRY_INFERRED))
+            for triple in inferred_triples:
+                inferred.add(triple)
+            added += _quads(inferred_triples, _ENTRY_INFERRED)
+            self.store.extend(added)
+            yield
+        finally:
+            for quad in added:
+                self.store.remove(quad)
+            self.data.remove_graph(self.data.graph(rdflib.URIRef(_ENTRY_INFERRED)))
+            for entry in entries:
+                iri = entry.submission.graph_iri
+                self.data.remove_graph(self.data.graph(rdflib.URIRef(iri)))
+                if iri in saved:
+                    restored = self.data.graph(rdflib.URIRef(iri))
+                    for triple in saved[iri]:
+                        restored.add(triple)
+                    self.store.extend(saved_quads[iri])
 
     def _infer(self, triples: Sequence[tuple[Node, Node, Node]]) -> list[tuple[Node, Node, Node]]:
         """What the ontology entails from these triples (the curated graph's are already there)."""

@@ -158,6 +158,19 @@ INCOMING_NAMES: dict[URIRef, str] = {
     BIBO.editor: "editor of",
     RDF.type: "instances",
     RDFS.subClassOf: "subclasses",
+    RDFS.seeAlso: "referred to by",
+    RDFS.isDefinedBy: "defines",
+    APWPS.addressesCrime: "addressed by",
+    APWPS.concernsFramework: "concerned by",
+    APWPS.preventionStage: "works at this stage",
+    APWPS.genderFactor: "concerned with this gender factor",
+    APWPS.violenceType: "concerned with this violence",
+    APWPS.affectedGroup: "concerned with this group",
+    APWPS.wpsPillar: "under this pillar",
+    APWPS.r2pPillar: "under this pillar",
+    APWPS.country: "concerning this country",
+    APWPS.fundedBy: "funded",
+    URIRef("http://xmlns.com/foaf/0.1/primaryTopic"): "catalogued by",
 }
 
 

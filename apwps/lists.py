@@ -198,4 +198,3 @@ def item_list(
         document["about"] = subject
     document["itemListElement"] = elements
     return document
-

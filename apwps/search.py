@@ -230,8 +230,16 @@ class SearchIndex:
                 lang_rank = wanted.index(_primary(term.lang))
             else:
                 lang_rank = len(wanted) + (0 if _primary(term.lang) == "en" else 1)
-            key = (match, self.entries[term.entry].record, -whole, lang_rank, term.priority, len(term.normal), term.normal,
-                   self.entries[term.entry].iri)
+            key = (
+                match,
+                self.entries[term.entry].record,
+                -whole,
+                lang_rank,
+                term.priority,
+                len(term.normal),
+                term.normal,
+                self.entries[term.entry].iri,
+            )
             if term.entry not in best or key < best[term.entry][0]:
                 best[term.entry] = (key, term, match)
         hits: list[Hit] = []

@@ -206,12 +206,14 @@ def validate_graph(
     schema: rdflib.Graph | None = None,
     suggest: Suggester | None = None,
     inplace: bool = False,
+    words: rdflib.Graph | None = None,
 ) -> Report:
     """Validate `data` (which should already hold the ontology and the inferences) against `shapes`.
 
     SHACL-AF features are switched on only when the shapes use them: pySHACL copies the whole data
     graph in advanced mode, which costs seconds on a large graph. `inplace` skips that copy (for a
-    caller whose data graph must not be copied and that holds it still while validating).
+    caller whose data graph must not be copied and that holds it still while validating). `words`
+    is the shapes graph to take names and descriptions from, when `shapes` is a working copy.
     """
     options: dict[str, Any] = {}
     if focus_nodes is not None:
@@ -227,7 +229,7 @@ def validate_graph(
         inplace=inplace and not advanced,
         **options,
     )
-    findings = findings_from(results, shapes, locate, schema=schema, suggest=suggest)
+    findings = findings_from(results, words or shapes, locate, schema=schema, suggest=suggest)
     conforms = not any(f.severity == "Violation" for f in findings)
     return Report(bool(conforms), findings, results)
 

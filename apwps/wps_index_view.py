@@ -27,7 +27,9 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 
-OBSERVATIONS = PREFIXES + """SELECT ?obs ?country ?indicator ?edition ?value ?unit ?period ?imputed
+OBSERVATIONS = (
+    PREFIXES
+    + """SELECT ?obs ?country ?indicator ?edition ?value ?unit ?period ?imputed
        ?note ?rank ?region ?fragile ?dataset WHERE {
   ?obs a qb:Observation ; apwps:refCountry ?country ; apwps:refIndicator ?indicator ;
        apwps:value ?value .
@@ -41,9 +43,12 @@ OBSERVATIONS = PREFIXES + """SELECT ?obs ?country ?indicator ?edition ?value ?un
   OPTIONAL { ?obs apwps:fragileState ?fragile }
   OPTIONAL { ?obs qb:dataSet ?dataset }
 }"""
+)
 
 # Labels, codes and definitions of everything the observations refer to.
-TERMS = PREFIXES + """SELECT DISTINCT ?x ?label ?code ?definition ?unit ?dimension WHERE {
+TERMS = (
+    PREFIXES
+    + """SELECT DISTINCT ?x ?label ?code ?definition ?unit ?dimension WHERE {
   { SELECT DISTINCT ?x WHERE {
       ?obs a qb:Observation .
       { ?obs apwps:refCountry ?x } UNION { ?obs apwps:refIndicator ?x }
@@ -55,6 +60,7 @@ TERMS = PREFIXES + """SELECT DISTINCT ?x ?label ?code ?definition ?unit ?dimensi
   OPTIONAL { ?x apwps:unitLabel ?unit }
   OPTIONAL { ?x apwps:indexDimension ?dimension }
 }"""
+)
 
 
 @dataclass
@@ -134,7 +140,11 @@ class WpsIndex:
         found = [self.things[i] for i in self._by_indicator]
         return sorted(
             found,
-            key=lambda t: (t.iri != self.composite, self.label(t.dimension).lower(), t.label().lower()),
+            key=lambda t: (
+                t.iri != self.composite,
+                self.label(t.dimension).lower(),
+                t.label().lower(),
+            ),
         )
 
     def label(self, iri: str, langs: Sequence[str] = ()) -> str:
@@ -148,11 +158,7 @@ class WpsIndex:
         """A country by its ISO 3166-1 alpha-3 code or IRI slug, in any case."""
         wanted = code.lower()
         return next(
-            (
-                t
-                for t in self.countries()
-                if t.slug.lower() == wanted or t.code.lower() == wanted
-            ),
+            (t for t in self.countries() if t.slug.lower() == wanted or t.code.lower() == wanted),
             None,
         )
 
@@ -238,9 +244,9 @@ def read_wps_index(store: Store) -> WpsIndex:
         thing = things.get(iri) or Thing(iri)
         things[iri] = thing
         for name, target in (("label", thing.labels), ("definition", thing.definitions)):
-            value = row.get(name)
-            if isinstance(value, Literal):
-                target.setdefault(value.language or "", str(value))
+            text = row.get(name)
+            if isinstance(text, Literal):
+                target.setdefault(text.language or "", str(text))
         thing.code = thing.code or _text(row, "code")
         thing.unit = thing.unit or _text(row, "unit")
         thing.dimension = thing.dimension or _text(row, "dimension")

@@ -31,24 +31,33 @@ def as_json(crosswalk: Crosswalk, reader: list[str]) -> dict[str, Any]:
     def term(iri: str) -> dict[str, str]:
         found = crosswalk.terms.get(iri)
         label = found.label(reader) if found else iri
-        return {"iri": iri, "label": label, "notation": found.notation if found else "",
-                "url": page_url(iri)}
+        return {
+            "iri": iri,
+            "label": label,
+            "notation": found.notation if found else "",
+            "url": page_url(iri),
+        }
 
     return {
         "rows": [term(r.iri) for r in crosswalk.rows],
         "columns": [{**term(c.iri), "risk_factor": c.group or c.iri} for c in crosswalk.columns],
         "themes": [term(t.iri) for t in crosswalk.themes],
         "cells": [
-            {"wps_indicator": row.iri, "risk_indicator": column.iri,
-             "themes": [t.iri for t in crosswalk.cells.get((row.iri, column.iri), [])],
-             "direct": (row.iri, column.iri) in crosswalk.direct}
+            {
+                "wps_indicator": row.iri,
+                "risk_indicator": column.iri,
+                "themes": [t.iri for t in crosswalk.cells.get((row.iri, column.iri), [])],
+                "direct": (row.iri, column.iri) in crosswalk.direct,
+            }
             for row in crosswalk.rows
             for column in crosswalk.columns
             if crosswalk.marked(row.iri, column.iri)
         ],
         "gaps": [
-            {**term(g.iri),
-             "risk_indicators": sorted(r for (p, r) in crosswalk.gap_cells if p == g.iri)}
+            {
+                **term(g.iri),
+                "risk_indicators": sorted(r for (p, r) in crosswalk.gap_cells if p == g.iri),
+            }
             for g in crosswalk.gaps
         ],
     }
@@ -68,7 +77,10 @@ def page() -> Response:
     else:
         theme_index = {t.iri: i + 1 for i, t in enumerate(crosswalk.themes)}
         body = render_template(
-            "crosswalk/page.html", cw=crosswalk, reader=reader, theme_index=theme_index,
+            "crosswalk/page.html",
+            cw=crosswalk,
+            reader=reader,
+            theme_index=theme_index,
             lang=page_lang(["en"]),
         )
         response = Response(body, mimetype="text/html")

@@ -9,7 +9,8 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Response, jsonify, render_template, request
-from werkzeug.exceptions import BadRequest, NotFound, NotImplemented
+from werkzeug.exceptions import BadRequest, NotFound
+from werkzeug.exceptions import NotImplemented as NotOffered
 
 from apwps.cards import Card, read_card
 from server.context import ctx
@@ -20,7 +21,7 @@ bp = Blueprint("embed", __name__)
 
 EMBEDDABLE = frozenset({"embed.card_page"})
 CARD_WIDTH = 480
-CARD_HEIGHT = 200
+CARD_HEIGHT = 280
 SCRIPT = Path(__file__).parent / "static" / "embed" / "embed.js"
 MAX_IRI_CHARS = 2000
 
@@ -35,7 +36,9 @@ def frame_policy(response: Response) -> Response:
     if policy is None:
         response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
     elif "frame-ancestors" not in policy:
-        response.headers["Content-Security-Policy"] = policy.rstrip("; ") + "; frame-ancestors 'none'"
+        response.headers["Content-Security-Policy"] = (
+            policy.rstrip("; ") + "; frame-ancestors 'none'"
+        )
     return response
 
 
@@ -88,7 +91,11 @@ def card_page() -> Response:
     card = _card(iri)
     reader = langs()
     body = render_template(
-        "embed/card.html", card=card, reader=reader, page=page_url(iri), lang=page_lang([card.language(reader)])
+        "embed/card.html",
+        card=card,
+        reader=reader,
+        page=page_url(iri),
+        lang=page_lang([card.language(reader)]),
     )
     response = _cors(Response(body, mimetype="text/html"))
     response.headers["Content-Security-Policy"] = (
@@ -110,8 +117,7 @@ def card_json() -> Response:
 
 @bp.get("/embed.js")
 def script() -> Response:
-    response = Response(SCRIPT.read_bytes(), mimetype="text/javascript")
-    response.charset = "utf-8"
+    response = Response(SCRIPT.read_bytes(), content_type="text/javascript; charset=utf-8")
     return _cors(response, max_age_s=3600)
 
 
@@ -120,14 +126,16 @@ def oembed() -> Response:
     """oEmbed 1.0, type "rich": an iframe of the card (JSON only)."""
     fmt = request.args.get("format", "json")
     if fmt != "json":
-        raise NotImplemented(f"format {fmt!r} is not offered; this oEmbed endpoint answers json")
+        raise NotOffered(f"format {fmt!r} is not offered; this oEmbed endpoint answers json")
     iri = iri_from(request.args.get("url", ""), "url")
     card = _card(iri)
     width, height = CARD_WIDTH, CARD_HEIGHT
     for name in ("maxwidth", "maxheight"):
         text = request.args.get(name, "")
         if text and (not text.isdigit() or int(text) < 1):
-            raise BadRequest(f"parameter '{name}': expected a whole number of pixels, found {text!r}")
+            raise BadRequest(
+                f"parameter '{name}': expected a whole number of pixels, found {text!r}"
+            )
     if request.args.get("maxwidth"):
         width = min(width, int(request.args["maxwidth"]))
     if request.args.get("maxheight"):

@@ -22,14 +22,16 @@ MEDIA_TYPE = "application/ld+json"
 
 def _answer(document: object, etag_seed: str) -> Response:
     response = Response(
-        json.dumps(document, ensure_ascii=False, indent=1), content_type=f"{MEDIA_TYPE}; charset=utf-8"
+        json.dumps(document, ensure_ascii=False, indent=1),
+        content_type=f"{MEDIA_TYPE}; charset=utf-8",
     )
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["Vary"] = "Accept-Language"
     seed = f"{ctx().build_id}|{etag_seed}|{','.join(langs())}"
     response.set_etag(hashlib.sha256(seed.encode("utf-8")).hexdigest()[:24])
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 @bp.get("/lists")

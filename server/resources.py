@@ -343,3 +343,12 @@ def ontology_module(module: str) -> Response:
             return _not_found(iri)
         response = Response(_page(d, local), mimetype="text/html")
     return _headers(response, local, rep, citations=False)
+
+
+@bp.get("/id")
+@bp.get("/id/")
+def index() -> str:
+    """Every concept scheme and collection of the graph, to browse from."""
+    from server.home import summary
+
+    return render_template("resources/index.html", summary=summary())

@@ -55,7 +55,9 @@ def _wants_json() -> bool:
     chosen = request.args.get("format", "")
     if chosen:
         if chosen not in ("json", "html"):
-            raise BadRequest(f"parameter 'format': {chosen!r} is not offered here; use json or html")
+            raise BadRequest(
+                f"parameter 'format': {chosen!r} is not offered here; use json or html"
+            )
         return chosen == "json"
     if request.path.endswith(".json"):
         return True

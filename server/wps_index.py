@@ -35,8 +35,9 @@ def _index() -> WpsIndex:
     return index
 
 
-def _chart(index: WpsIndex, ranking: list[Placed], reader: list[str], composite: bool,
-           highlight: str = "") -> BarChart:
+def _chart(
+    index: WpsIndex, ranking: list[Placed], reader: list[str], composite: bool, highlight: str = ""
+) -> BarChart:
     items = []
     for placed in ranking:
         obs = placed.observation
@@ -66,7 +67,11 @@ def overview() -> Response:
     index = _index()
     reader = langs()
     indicators = index.indicators()
-    composite = next(i for i in indicators if i.iri == index.composite) if index.composite else indicators[0]
+    composite = (
+        next(i for i in indicators if i.iri == index.composite)
+        if index.composite
+        else indicators[0]
+    )
     groups: dict[str, list[Thing]] = {}
     for item in indicators:
         groups.setdefault(index.label(item.dimension, reader), []).append(item)

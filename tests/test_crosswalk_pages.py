@@ -34,7 +34,7 @@ def test_hate_speech_is_a_gap_on_the_wps_index_side(store: MemoryStore) -> None:
     crosswalk = read_crosswalk(store)
     assert [g.iri for g in crosswalk.gaps] == [PAR + "increasing-hate-speech"]
     assert (PAR + "increasing-hate-speech", RI + "rf07-14") in crosswalk.gap_cells
-    assert not any(RI + "rf07-14" == c for (_, c) in crosswalk.cells)
+    assert not any(c == RI + "rf07-14" for (_, c) in crosswalk.cells)
 
 
 def test_columns_are_in_natural_order_under_their_risk_factor(store: MemoryStore) -> None:
@@ -59,8 +59,10 @@ def test_matrix_page(client: FlaskClient) -> None:
 def test_matrix_as_json(client: FlaskClient) -> None:
     data = client.get("/crosswalk?format=json").get_json()
     cell = next(
-        c for c in data["cells"]
-        if c["wps_indicator"] == WPSI + "maternal-mortality" and c["risk_indicator"] == RI + "rf13-08"
+        c
+        for c in data["cells"]
+        if c["wps_indicator"] == WPSI + "maternal-mortality"
+        and c["risk_indicator"] == RI + "rf13-08"
     )
     assert cell["themes"] == [PAR + "decreasing-access-to-healthcare"]
     assert data["gaps"][0]["risk_indicators"] == [RI + "rf07-14", RI + "rf08-07"]

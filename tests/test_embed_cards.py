@@ -31,7 +31,10 @@ def test_card_json(client: FlaskClient) -> None:
 
 
 def test_card_of_a_page_url_or_a_format_url(client: FlaskClient) -> None:
-    for url in ("http://localhost/id/organisations/acled", "http://localhost/id/organisations/acled.ttl"):
+    for url in (
+        "http://localhost/id/organisations/acled",
+        "http://localhost/id/organisations/acled.ttl",
+    ):
         assert client.get("/embed/card.json", query_string={"iri": url}).get_json()["iri"] == ACLED
 
 
@@ -45,7 +48,9 @@ def test_card_errors(client: FlaskClient) -> None:
     headers = {"Accept": "application/json"}
     assert client.get("/embed/card.json", headers=headers).status_code == 400
     assert client.get("/embed/card.json?iri=ftp://x/y", headers=headers).status_code == 400
-    missing = client.get("/embed/card.json", query_string={"iri": ID + "crimes/nothing"}, headers=headers)
+    missing = client.get(
+        "/embed/card.json", query_string={"iri": ID + "crimes/nothing"}, headers=headers
+    )
     assert missing.status_code == 404
 
 
@@ -74,7 +79,9 @@ def test_embed_script(client: FlaskClient) -> None:
 
 
 def test_oembed_rich(client: FlaskClient) -> None:
-    response = client.get("/oembed", query_string={"url": ACLED, "format": "json", "maxwidth": "400"})
+    response = client.get(
+        "/oembed", query_string={"url": ACLED, "format": "json", "maxwidth": "400"}
+    )
     assert response.status_code == 200
     data = response.get_json()
     assert data["version"] == "1.0" and data["type"] == "rich"
@@ -86,8 +93,16 @@ def test_oembed_rich(client: FlaskClient) -> None:
 
 def test_oembed_errors(client: FlaskClient) -> None:
     headers = {"Accept": "application/json"}
-    assert client.get("/oembed", query_string={"url": ACLED, "format": "xml"}, headers=headers).status_code == 501
-    assert client.get("/oembed", query_string={"url": ID + "x/none"}, headers=headers).status_code == 404
+    assert (
+        client.get(
+            "/oembed", query_string={"url": ACLED, "format": "xml"}, headers=headers
+        ).status_code
+        == 501
+    )
+    assert (
+        client.get("/oembed", query_string={"url": ID + "x/none"}, headers=headers).status_code
+        == 404
+    )
     assert client.get("/oembed", headers=headers).status_code == 400
     bad = client.get("/oembed", query_string={"url": ACLED, "maxwidth": "-1"}, headers=headers)
     assert bad.status_code == 400
@@ -137,7 +152,10 @@ def test_lists_are_stable_and_cacheable(client: FlaskClient) -> None:
     first = client.get("/lists/organisations.jsonld")
     assert client.get("/lists/organisations.jsonld").data == first.data
     etag = first.headers["ETag"]
-    assert client.get("/lists/organisations.jsonld", headers={"If-None-Match": etag}).status_code == 304
+    assert (
+        client.get("/lists/organisations.jsonld", headers={"If-None-Match": etag}).status_code
+        == 304
+    )
 
 
 def test_list_catalogue_and_errors(client: FlaskClient) -> None:
@@ -146,13 +164,20 @@ def test_list_catalogue_and_errors(client: FlaskClient) -> None:
     headers = {"Accept": "application/json"}
     assert client.get("/lists/nothing.jsonld", headers=headers).status_code == 404
     assert client.get("/lists/resources?subject=genocide", headers=headers).status_code == 400
-    refused = client.get("/lists/parallels", query_string={"subject": ID + "crimes/genocide"}, headers=headers)
+    refused = client.get(
+        "/lists/parallels", query_string={"subject": ID + "crimes/genocide"}, headers=headers
+    )
     assert refused.status_code == 400
 
 
 def test_cross_origin_reads_from_the_real_server(live_server: Process) -> None:
     origin = {"Origin": "http://127.0.0.1:9"}
-    for path in ("/embed/card.json?iri=" + ACLED, "/lists/parallels.jsonld", "/oembed?url=" + ACLED, "/embed.js"):
+    for path in (
+        "/embed/card.json?iri=" + ACLED,
+        "/lists/parallels.jsonld",
+        "/oembed?url=" + ACLED,
+        "/embed.js",
+    ):
         response = requests.get(live_server.url + path, headers=origin, timeout=10)
         assert response.status_code == 200, path
         assert response.headers["Access-Control-Allow-Origin"] == "*", path

@@ -21,3 +21,10 @@ def test_home_page_shows_counts_and_leads_everywhere(client: FlaskClient) -> Non
     triples = re.search(r"([\d,]+) triples", html)
     assert triples and int(triples.group(1).replace(",", "")) > 1000
     assert 'action="/search"' in html
+
+
+def test_browse_page_lists_schemes_and_collections(client: FlaskClient) -> None:
+    html = client.get("/id/").get_data(as_text=True)
+    schemes = html[html.index("Concept schemes") : html.index("Collections of entries")]
+    assert 'href="/id/risk-factors"' in schemes
+    assert 'href="/id/frameworks"' in html[html.index("Collections of entries") :]

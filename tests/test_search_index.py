@@ -3,6 +3,10 @@ same answers from a remote SPARQL engine."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +15,7 @@ from apwps.config import Settings
 from apwps.search import SearchIndex, fold, index_for, words
 from apwps.stores.memory import MemoryStore
 from apwps.stores.sparql import SparqlStore
-from tests.conftest import Process
+from tests.conftest import free_port, stop, wait_until_up
 
 ID = "https://w3id.org/apwps/id/"
 
@@ -91,14 +95,33 @@ def test_one_hit_per_resource(index: SearchIndex) -> None:
     assert len(found) == len(set(found))
 
 
+@pytest.fixture(scope="module")
+def remote_store(
+    tmp_path_factory: pytest.TempPathFactory, settings: Settings, built: object
+) -> Iterator[SparqlStore]:
+    """A real Oxigraph server of this module's own (the shared one stays as other tests expect it),
+    holding the session's build."""
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("search-oxigraph") / "oxigraph.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [binary, "serve", "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + "/query?query=ASK%7B%7D", process, log_path)
+        remote = SparqlStore(url + "/query", graph_store_url=url + "/store")
+        remote.load_nquads((settings.dist_path / "apwps.nq").read_bytes())
+        yield remote
+    finally:
+        stop(process)
+
+
 def test_remote_store_gives_the_same_answers(
-    oxigraph_server: Process, settings: Settings, built: object, index: SearchIndex
+    remote_store: SparqlStore, settings: Settings, index: SearchIndex
 ) -> None:
-    remote = SparqlStore(
-        oxigraph_server.url + "/query", graph_store_url=oxigraph_server.url + "/store"
-    )
-    remote.load_nquads((Path(settings.dist_path) / "apwps.nq").read_bytes())
-    remote_index = SearchIndex.build(remote, settings.base_iri)
+    remote_index = SearchIndex.build(remote_store, settings.base_iri)
     assert len(remote_index) == len(index)
     for query in ("genocide", "FoA", "sikkerhet", "un wom"):
         assert iris(remote_index, query, ("en",)) == iris(index, query, ("en",))

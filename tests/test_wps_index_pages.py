@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
@@ -37,7 +38,7 @@ def test_indicators_rank_by_value_highest_first_with_ties(store: MemoryStore) ->
     ranking = read_wps_index(store).ranking(WPSI + "maternal-mortality")
     values = [p.observation.value for p in ranking]
     assert values == sorted(values, reverse=True)
-    for before, after in zip(ranking, ranking[1:], strict=False):
+    for before, after in itertools.pairwise(ranking):
         if before.observation.value == after.observation.value:
             assert before.position == after.position
         else:
@@ -78,7 +79,7 @@ def test_bars_are_proportional_to_values() -> None:
     assert a.width == pytest.approx(2 * b.width, rel=0.01)
     assert a.x == b.x
     assert c.width < 1
-    assert [t.text for t in chart.ticks][0] == "0"
+    assert next(t.text for t in chart.ticks) == "0"
     assert b.y > a.y
 
 
@@ -119,9 +120,12 @@ def test_country_page(client: FlaskClient) -> None:
     assert "<h1>Norway</h1>" in page
     assert 'class="rank">3<' in page
     assert page.count('class="strip"') == 14
-    assert client.get("/wps-index/countries/nor", headers={"Accept-Language": "nb"}).get_data(
-        as_text=True
-    ).count("Norge") >= 1
+    assert (
+        client.get("/wps-index/countries/nor", headers={"Accept-Language": "nb"})
+        .get_data(as_text=True)
+        .count("Norge")
+        >= 1
+    )
 
 
 def test_unknown_pages_are_404_and_picker_redirects(client: FlaskClient) -> None:
@@ -130,5 +134,7 @@ def test_unknown_pages_are_404_and_picker_redirects(client: FlaskClient) -> None
     missing = client.get("/wps-index/indicators/nothing", headers=headers)
     assert missing.status_code == 404 and "maternal-mortality" in missing.get_json()["message"]
     moved = client.get("/wps-index/countries?code=NOR")
-    assert moved.status_code == 303 and moved.headers["Location"].endswith("/wps-index/countries/nor")
+    assert moved.status_code == 303 and moved.headers["Location"].endswith(
+        "/wps-index/countries/nor"
+    )
     assert client.get("/wps-index/countries?code=../x", headers=headers).status_code == 400

@@ -59,12 +59,20 @@ class MemoryStore(Store):
     """Oxigraph in memory. Safe to share between threads; fork-friendly once loaded.
 
     `processes` bounds the worker processes that `stream` runs queries in (per serving process).
+    The given store is copied unless `copy=False` says it belongs to this object alone.
     """
 
     description = "embedded Oxigraph store (in memory)"
 
-    def __init__(self, store: ox.Store | None = None, *, processes: int = 4) -> None:
-        self.oxigraph = _with_union(store, ox.Store())
+    def __init__(
+        self, store: ox.Store | None = None, *, processes: int = 4, copy: bool = True
+    ) -> None:
+        # `copy=False` hands the store over (nobody else may use it): the union is added in place.
+        self.oxigraph = (
+            _with_union(None, store)
+            if store is not None and not copy
+            else (_with_union(store, ox.Store()))
+        )
         self.processes = processes
         self._pool: Pool | None = None
 

@@ -15,7 +15,9 @@ def open_store(settings: Settings, log: Callable[[str], None] | None = None) -> 
         from apwps.build import open_built
         from apwps.stores.memory import MemoryStore
 
-        return MemoryStore(open_built(settings, log=log), processes=max(1, settings.threads))
+        return MemoryStore(
+            open_built(settings, log=log), processes=max(1, settings.threads), copy=False
+        )
     if settings.store == "sparql":
         from apwps.stores.sparql import SparqlStore
 

@@ -65,8 +65,10 @@ def curated_data(tmp: Path) -> Path:
     from apwps.build import build
     from apwps.config import load_settings
 
-    settings = load_settings({"root": str(ROOT), "dist_dir": str(tmp / "dist"),
-                              "check_consistency": False}, read_environment=False)
+    settings = load_settings(
+        {"root": str(ROOT), "dist_dir": str(tmp / "dist"), "check_consistency": False},
+        read_environment=False,
+    )
     build(settings, validate=False)
     return tmp / "dist" / "apwps.nq"
 
@@ -81,7 +83,9 @@ def union_file(data: Path, tmp: Path) -> Path:
     return out
 
 
-def start(name: str, data: Path, tmp: Path, logs: dict[str, Path]) -> tuple[str, subprocess.Popen[bytes]]:
+def start(
+    name: str, data: Path, tmp: Path, logs: dict[str, Path]
+) -> tuple[str, subprocess.Popen[bytes]]:
     port = free_port()
     log = tmp / f"{name}.log"
     logs[name] = log
@@ -92,8 +96,15 @@ def start(name: str, data: Path, tmp: Path, logs: dict[str, Path]) -> tuple[str,
         command = [str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}"]
         path = "/query"
     else:
-        command = [str(BIN / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port),
-                   str(data)]
+        command = [
+            str(BIN / "rdflib-endpoint"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            str(data),
+        ]
         path = "/"
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -105,11 +116,19 @@ def start(name: str, data: Path, tmp: Path, logs: dict[str, Path]) -> tuple[str,
     if name == "oxigraph":
         base = f"http://127.0.0.1:{port}"
         with data.open("rb") as body:
-            requests.post(f"{base}/store", data=body, timeout=600,
-                          headers={"Content-Type": "application/n-quads"}).raise_for_status()
+            requests.post(
+                f"{base}/store",
+                data=body,
+                timeout=600,
+                headers={"Content-Type": "application/n-quads"},
+            ).raise_for_status()
         with union_file(data, tmp).open("rb") as body:
-            requests.post(f"{base}/store?default", data=body, timeout=600,
-                          headers={"Content-Type": "application/n-triples"}).raise_for_status()
+            requests.post(
+                f"{base}/store?default",
+                data=body,
+                timeout=600,
+                headers={"Content-Type": "application/n-triples"},
+            ).raise_for_status()
     return url, process
 
 
@@ -140,9 +159,19 @@ def wrk(url: str, iris: list[str], seconds: int, tmp: Path) -> dict[str, Any]:
         encoding="utf-8",
     )
     done = subprocess.run(
-        ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-s", str(script),
-         f"{parsed.scheme}://{parsed.netloc}"],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t2",
+            "-c8",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(script),
+            f"{parsed.scheme}://{parsed.netloc}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
@@ -162,7 +191,9 @@ def named_latency(url: str, text: str, runs: int, timeout: float) -> dict[str, A
     for run in range(runs):
         query = f"{text}\n# run {run} {time.time_ns()}"
         started = time.perf_counter()
-        response = requests.post(url, data={"query": query}, headers={"Accept": JSON}, timeout=timeout)
+        response = requests.post(
+            url, data={"query": query}, headers={"Accept": JSON}, timeout=timeout
+        )
         times.append((time.perf_counter() - started) * 1000)
         status.add(response.status_code)
         if response.ok and rows is None:
@@ -177,7 +208,9 @@ def named_latency(url: str, text: str, runs: int, timeout: float) -> dict[str, A
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--data", choices=["curated", "synthetic"], default="curated")
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=int, default=10)
@@ -212,7 +245,9 @@ def main() -> None:
             named = {q.name: named_latency(url, q.text, runs, 600) for q in catalogue}
             load = wrk(url, iris, args.seconds, tmp)
             results["servers"][name] = {"startup_s": loaded, "named": named, "lookup": load}
-            print(json.dumps({name: results["servers"][name]}, indent=1), file=sys.stderr, flush=True)
+            print(
+                json.dumps({name: results["servers"][name]}, indent=1), file=sys.stderr, flush=True
+            )
         finally:
             process.terminate()
             try:

@@ -21,8 +21,7 @@ def main() -> None:
     settings = load_settings({"root": str(ROOT), "port": port}, read_environment=False)
     source = ox.Store()
     source.bulk_load(path=data, format=ox.RdfFormat.N_QUADS)
-    store = MemoryStore(source, processes=settings.threads)
-    del source
+    store = MemoryStore(source, processes=settings.threads, copy=False)
     app = create_app(settings, store=store)
     run(app, settings, log=lambda m: print(m, file=sys.stderr, flush=True))
 

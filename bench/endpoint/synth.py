@@ -41,8 +41,10 @@ def generate(triples: int, out: Path, seed: int = 7) -> int:
     n_countries, n_orgs = 250, int(20_000 * scale)
     n_frameworks, n_factors, per_factor = int(5_000 * scale), max(14, int(200 * scale)), 50
     n_pubs = int(90_000 * scale)
-    crimes = [f"<{ID}crimes/{c}>" for c in ("genocide", "war-crimes", "crimes-against-humanity",
-                                               "ethnic-cleansing")]
+    crimes = [
+        f"<{ID}crimes/{c}>"
+        for c in ("genocide", "war-crimes", "crimes-against-humanity", "ethnic-cleansing")
+    ]
     relevance = [f"<{ID}gender-relevance/{r}>" for r in ("explicit", "lens", "none")]
     bases = [f"<{ID}judgement-bases/{b}>" for b in ("source-wording", "analyst-reading")]
     status = [f"<{ID}verification-status/{s}>" for s in ("verified", "recalled", "uncertain")]
@@ -59,44 +61,89 @@ def generate(triples: int, out: Path, seed: int = 7) -> int:
             return subject
 
         countries = [
-            entry("countries", f"c{i:03d}", [(A, o("Country")), (PREF, lit(f"Country {i}", "en")),
-                                             (PREF, lit(f"Land {i}", "nb"))])
+            entry(
+                "countries",
+                f"c{i:03d}",
+                [
+                    (A, o("Country")),
+                    (PREF, lit(f"Country {i}", "en")),
+                    (PREF, lit(f"Land {i}", "nb")),
+                ],
+            )
             for i in range(n_countries)
         ]
         orgs = [
-            entry("organisations", f"org-{i}", [
-                (A, o("Organisation")), (PREF, lit(f"Organisation {i}", "en")),
-                (o("country"), rng.choice(countries)), (LABEL, lit(f"Org {i}"))])
+            entry(
+                "organisations",
+                f"org-{i}",
+                [
+                    (A, o("Organisation")),
+                    (PREF, lit(f"Organisation {i}", "en")),
+                    (o("country"), rng.choice(countries)),
+                    (LABEL, lit(f"Org {i}")),
+                ],
+            )
             for i in range(n_orgs)
         ]
         frameworks = [
-            entry("frameworks", f"framework-{i}", [
-                (A, o("Framework")), (PREF, lit(f"Framework {i}", "en")),
-                (PREF, lit(f"Rammeverk {i}", "nb")), (ISSUED, lit(str(1990 + i % 35), datatype="gYear")),
-                (o("addressesCrime"), rng.choice(crimes)), (o("addressesCrime"), rng.choice(crimes)),
-                (CREATOR, rng.choice(orgs)), (o("scope"), rng.choice(countries))])
+            entry(
+                "frameworks",
+                f"framework-{i}",
+                [
+                    (A, o("Framework")),
+                    (PREF, lit(f"Framework {i}", "en")),
+                    (PREF, lit(f"Rammeverk {i}", "nb")),
+                    (ISSUED, lit(str(1990 + i % 35), datatype="gYear")),
+                    (o("addressesCrime"), rng.choice(crimes)),
+                    (o("addressesCrime"), rng.choice(crimes)),
+                    (CREATOR, rng.choice(orgs)),
+                    (o("scope"), rng.choice(countries)),
+                ],
+            )
             for i in range(n_frameworks)
         ]
         for f in range(n_factors):
-            factor = entry("risk-factors", f"rf{f:03d}", [
-                (A, o("RiskFactor")), (PREF, lit(f"Risk factor {f}", "en")),
-                (PREF, lit(f"Risikofaktor {f}", "nb")), (NOTATION, lit(str(f)))])
+            factor = entry(
+                "risk-factors",
+                f"rf{f:03d}",
+                [
+                    (A, o("RiskFactor")),
+                    (PREF, lit(f"Risk factor {f}", "en")),
+                    (PREF, lit(f"Risikofaktor {f}", "nb")),
+                    (NOTATION, lit(str(f))),
+                ],
+            )
             for i in range(per_factor):
-                entry("risk-indicators", f"rf{f:03d}-{i:02d}", [
-                    (A, o("RiskIndicator")), (o("riskFactor"), factor),
-                    (NOTATION, lit(f"{f}.{i}")), (PREF, lit(f"Indicator {f}.{i}", "en")),
-                    (PREF, lit(f"Indikator {f}.{i}", "nb")),
-                    (o("genderRelevance"), rng.choice(relevance)),
-                    (o("genderRelevanceBasis"), rng.choice(bases)),
-                    (o("verificationStatus"), rng.choice(status))])
+                entry(
+                    "risk-indicators",
+                    f"rf{f:03d}-{i:02d}",
+                    [
+                        (A, o("RiskIndicator")),
+                        (o("riskFactor"), factor),
+                        (NOTATION, lit(f"{f}.{i}")),
+                        (PREF, lit(f"Indicator {f}.{i}", "en")),
+                        (PREF, lit(f"Indikator {f}.{i}", "nb")),
+                        (o("genderRelevance"), rng.choice(relevance)),
+                        (o("genderRelevanceBasis"), rng.choice(bases)),
+                        (o("verificationStatus"), rng.choice(status)),
+                    ],
+                )
         i = 0
         while written < triples:
-            entry("publications", f"pub-{i}", [
-                (A, "<http://purl.org/ontology/bibo/Report>"), (A, o("Resource")),
-                (TITLE, lit(f"Report {i} on prevention", "en")),
-                (ISSUED, lit(str(1990 + i % 35), datatype="gYear")), (CREATOR, rng.choice(orgs)),
-                (CITES, rng.choice(frameworks)), (SUBJECT, rng.choice(countries)),
-                (o("addressesCrime"), rng.choice(crimes))])
+            entry(
+                "publications",
+                f"pub-{i}",
+                [
+                    (A, "<http://purl.org/ontology/bibo/Report>"),
+                    (A, o("Resource")),
+                    (TITLE, lit(f"Report {i} on prevention", "en")),
+                    (ISSUED, lit(str(1990 + i % 35), datatype="gYear")),
+                    (CREATOR, rng.choice(orgs)),
+                    (CITES, rng.choice(frameworks)),
+                    (SUBJECT, rng.choice(countries)),
+                    (o("addressesCrime"), rng.choice(crimes)),
+                ],
+            )
             i += 1
             if i > n_pubs * 3:
                 break

@@ -31,7 +31,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         yield launched
         launched.close()
 
@@ -50,7 +52,7 @@ def shot(page: Page, name: str, *, full_page: bool = False) -> None:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -104,6 +106,14 @@ def test_header_search_box_autocompletes_on_other_pages(page: Page, live_server:
     )
 
 
+def test_home_page_search_box_autocompletes(page: Page, live_server: Process) -> None:
+    page.goto(live_server.url + "/")
+    box = page.locator("main form.search input[name=q]")
+    box.press_sequentially("un wom", delay=40)
+    expect(page.locator(".apwps-suggest:visible li[role=option]").first).to_contain_text("UN Women")
+    shot(page, "home-autocomplete")
+
+
 def test_search_results_page(page: Page, live_server: Process) -> None:
     page.goto(live_server.url + "/search?q=sikkerhet&lang=nb")
     first = page.locator("ol.search-results li").first
@@ -136,12 +146,16 @@ def test_wps_index_chart(page: Page, live_server: Process) -> None:
     shot(page, "wps-index-country", full_page=True)
 
 
-def test_embed_cards_on_a_page_from_another_origin(page: Page, partner_site: str, live_server: Process) -> None:
+def test_embed_cards_on_a_page_from_another_origin(
+    page: Page, partner_site: str, live_server: Process
+) -> None:
     assert partner_site.split("/")[2] != live_server.url.split("/")[2]  # two origins
     page.goto(partner_site)
     expect(page.locator("#org[data-apwps-state=ready]")).to_have_count(1)
     expect(page.locator("#org .title")).to_have_text("Armed Conflict Location & Event Data")
-    expect(page.locator("#org .title")).to_have_attribute("href", live_server.url + "/id/organisations/acled")
+    expect(page.locator("#org .title")).to_have_attribute(
+        "href", live_server.url + "/id/organisations/acled"
+    )
     expect(page.locator("#org .meta").first).to_have_text("Also: ACLED")
     color = page.locator("#org .description").evaluate("e => getComputedStyle(e).color")
     assert color != "rgb(255, 0, 0)"  # the partner's styles do not leak into the card

@@ -7,7 +7,7 @@
   var STYLE =
     ".apwps-suggest{position:absolute;z-index:1000;margin:0;padding:.2rem 0;list-style:none;" +
     "background:#fff;color:#1a202c;border:1px solid #90a4c0;border-radius:4px;" +
-    "box-shadow:0 6px 18px rgba(0,0,0,.15);max-height:22rem;overflow-y:auto;" +
+    "box-shadow:0 6px 18px rgba(0,0,0,.15);max-height:22rem;max-width:min(42rem,95vw);overflow-y:auto;" +
     "font:15px/1.35 system-ui,sans-serif;text-align:left}" +
     ".apwps-suggest li{padding:.35rem .7rem;cursor:pointer;display:flex;gap:.6rem;" +
     "justify-content:space-between;align-items:baseline}" +
