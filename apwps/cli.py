@@ -325,6 +325,8 @@ def publish(ctx: click.Context, endpoint: str | None, store_url: str | None) -> 
         settings.sparql_query_url,
         graph_store_url=settings.sparql_graph_store_url,
         timeout_s=settings.remote_timeout_s,
+        user=settings.sparql_user,
+        password=settings.sparql_password,
     )
     remote.load_nquads((settings.dist_path / DUMP_NQUADS).read_bytes())
     counts = remote.counts()

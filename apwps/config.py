@@ -54,6 +54,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "sparql_update_url", str, "", "Update endpoint of the external engine, used by `publish`."
     ),
+    Setting(
+        "sparql_user",
+        str,
+        "",
+        "User name for the external engine's Graph Store endpoint, used by `publish` "
+        "(empty: no credentials are sent).",
+    ),
+    Setting(
+        "sparql_password",
+        str,
+        "",
+        "Password for `sparql_user` (Basic or Digest, as the engine asks); never logged. "
+        "Prefer the environment variable to a file or a command line.",
+    ),
     Setting("remote_timeout_s", float, 30.0, "Seconds to wait for the external engine."),
     Setting("host", str, "127.0.0.1", "Address `serve` listens on."),
     Setting("port", int, 5000, "Port `serve` listens on (0 picks a free port)."),
@@ -102,6 +116,8 @@ class Settings:
     sparql_query_url: str = ""
     sparql_graph_store_url: str = ""
     sparql_update_url: str = ""
+    sparql_user: str = ""
+    sparql_password: str = field(default="", repr=False)
     remote_timeout_s: float = 30.0
     host: str = "127.0.0.1"
     port: int = 5000

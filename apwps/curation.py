@@ -31,7 +31,7 @@ from apwps import formats, tabular
 from apwps.build import assemble
 from apwps.config import Settings
 from apwps.errors import InputError
-from apwps.focus import read_plan, shapes_for, targeting
+from apwps.focus import read_plan, select, shapes_for, targeting
 from apwps.kinds import Kind, find_kind, kebab, local_name, read_kinds
 from apwps.load import INFERRED_GRAPH, SourceFile, graph_iri_for, parse_bytes
 from apwps.locate import line_of
@@ -47,6 +47,16 @@ _SCHEMA_INFERRED = "urn:apwps:curation:schema-inferred"
 _ENTRY_SCHEMA_GRAPH = "urn:apwps:curation:entry"
 _PREFIX = re.compile(r"^\s*@prefix\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>\s*\.", re.MULTILINE)
 MAX_SUGGESTIONS = 3
+_LABELS = f"<{RDFS.label}> <{SKOS.prefLabel}>"
+_ENTITIES_QUERY = (
+    "SELECT ?class ?x ?label WHERE { ?x a ?class . OPTIONAL { ?x ?p ?label . "
+    f"VALUES ?p {{ {_LABELS} <{SKOS.altLabel}> }} FILTER(isLiteral(?label) && "
+    '(lang(?label) = "en" || lang(?label) = "")) } FILTER(isIRI(?x)) }'
+)
+_LABEL_QUERY = (
+    f"SELECT ?x ?l WHERE {{ ?x ?p ?l . VALUES ?p {{ {_LABELS} }} "
+    'FILTER(lang(?l) = "en" || lang(?l) = "") } LIMIT 1'
+)
 
 
 @dataclass(frozen=True)
@@ -79,7 +89,9 @@ def input_format_for_media_type(media_type: str) -> InputFormat | None:
     return formats.by_media_type(media_type, "graph") or tabular.by_media_type(media_type)
 
 
-def submission_from_file(settings: Settings, path: Path, fmt: InputFormat | None = None) -> Submission:
+def submission_from_file(
+    settings: Settings, path: Path, fmt: InputFormat | None = None
+) -> Submission:
     """Read a file; a file inside the project keeps the graph it would have in the build."""
     chosen = fmt or input_format(path)
     if chosen is None:
@@ -174,14 +186,21 @@ class CurationContext:
     def parse(self, submission: Submission) -> ParsedEntry:
         """The submission's triples, in any RDF syntax or the tabular form. Raises InputError."""
         if isinstance(submission.format, tabular.TabularFormat):
-            converted = tabular.to_rdf(self, submission.data, submission.format, source=submission.name)
+            converted = tabular.to_rdf(
+                self, submission.data, submission.format, source=submission.name
+            )
             return ParsedEntry(
                 submission, converted.triples, _named_subjects(converted.triples), converted.lines
             )
         quads = parse_bytes(
-            submission.data, submission.format, source=submission.name, base_iri=submission.graph_iri
+            submission.data,
+            submission.format,
+            source=submission.name,
+            base_iri=submission.graph_iri,
         )
-        triples = [(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads]
+        triples = [
+            (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)) for q in quads
+        ]
         subjects = _named_subjects(triples)
         text_lines = submission.data.decode("utf-8", "replace").splitlines()
         lines: dict[str, int] = {}
@@ -203,7 +222,9 @@ class CurationContext:
         for entry in entries:
             for subject in entry.subjects:
                 focus.append(subject)
-                names.setdefault(str(subject), (entry.submission.name, entry.lines.get(str(subject))))
+                names.setdefault(
+                    str(subject), (entry.submission.name, entry.lines.get(str(subject)))
+                )
 
         def locate(iri: str) -> tuple[str | None, int | None]:
             return names.get(iri, (None, None))
@@ -213,7 +234,7 @@ class CurationContext:
                 # a target this planner does not know: pySHACL finds the targets itself, on the
                 # engine (its Oxigraph data graph answers SPARQL targets far faster than rdflib)
                 return validate_graph(
-                    self.store,  # type: ignore[arg-type]
+                    self.store,  # type: ignore[arg-type]  # pySHACL reads Oxigraph stores
                     self.shapes,
                     focus_nodes=focus,
                     locate=locate,
@@ -336,17 +357,7 @@ class CurationContext:
             if cached is not None:
                 return cached
             found: dict[str, list[str]] = {}
-            query = (
-                "SELECT ?class ?x ?label WHERE { ?x a ?class . OPTIONAL { ?x ?p ?label . "
-                "VALUES ?p { <%s> <%s> <%s> } FILTER(isLiteral(?label) && "
-                '(lang(?label) = "en" || lang(?label) = "")) } FILTER(isIRI(?x)) }'
-                % (RDFS.label, SKOS.prefLabel, SKOS.altLabel)
-            )
-            for row in self.store.query(
-                query,
-                use_default_graph_as_union=True,
-                substitutions={ox.Variable("class"): ox.NamedNode(cls)},
-            ):
+            for row in select(self.store, _ENTITIES_QUERY, {"class": ox.NamedNode(cls)}):
                 labels = found.setdefault(row["x"].value, [])
                 label = row["label"]
                 if label is not None and label.value not in labels:
@@ -354,14 +365,26 @@ class CurationContext:
             self._entities[cls] = found
             return found
 
+    def values_in_use(self, cls: str, path: str, limit: int) -> list[Node]:
+        """Values that entries of `cls` (else any entity) already give for `path`: real examples."""
+        found: list[Node] = []
+        for query in (
+            f"SELECT DISTINCT ?o ?class ?p WHERE {{ ?s a ?class ; ?p ?o }} ORDER BY ?o LIMIT {limit}",
+            f"SELECT DISTINCT ?o ?p WHERE {{ ?s ?p ?o }} ORDER BY ?o LIMIT {limit}",
+        ):
+            bindings = {"p": ox.NamedNode(path)}
+            if "?class" in query:
+                bindings["class"] = ox.NamedNode(cls)
+            with self._lock:
+                rows = list(select(self.store, query, bindings))
+            found = [to_rdflib(row["o"]) for row in rows if not isinstance(row["o"], ox.BlankNode)]
+            if found:
+                return found
+        return found
+
     def label_of(self, iri: str) -> str | None:
         """An entity's English label, if the graph has one."""
-        for row in self.store.query(
-            "SELECT ?x ?l WHERE { ?x ?p ?l . VALUES ?p { <%s> <%s> } "
-            'FILTER(lang(?l) = "en" || lang(?l) = "") } LIMIT 1' % (RDFS.label, SKOS.prefLabel),
-            use_default_graph_as_union=True,
-            substitutions={ox.Variable("x"): ox.NamedNode(iri)},
-        ):
+        for row in select(self.store, _LABEL_QUERY, {"x": ox.NamedNode(iri)}):
             return str(row["l"].value)
         return None
 
@@ -403,7 +426,7 @@ class CurationContext:
                 return ()
             allowed = {
                 str(v): [self.label_of(str(v)) or local_name(str(v))]
-                for v in rdflib.collection.Collection(self.shapes, head)  # type: ignore[arg-type]
+                for v in rdflib.collection.Collection(self.shapes, head)
                 if isinstance(v, rdflib.URIRef)
             }
             return self.closest(allowed, str(value))

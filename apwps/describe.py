@@ -419,17 +419,18 @@ def document(description: Description) -> list[tuple[Node, Node, Node]]:
     return [*description.graph, *description.label_triples]
 
 
-def describe(store: Store, iri: str, base_iri: str) -> Description:
-    """The description of `iri` (empty, with `exists` false, when the graph says nothing of it)."""
+def describe(store: Store, iri: str, base_iri: str, *, page: bool = True) -> Description:
+    """The description of `iri` (empty, with `exists` false, when the graph says nothing of it).
+
+    With `page` false only the document and the labels are read (enough for the RDF forms and
+    citations); a page also needs the statements sorted, the inferred ones apart, the incoming links
+    and the scheme position."""
     this = URIRef(iri)
     bind = {"this": this}
     graph = _construct(store, DOCUMENT, bind)
     description = Description(this, graph, base_iri)
     if not description.exists:
         return description
-    inferred = _construct(
-        store, INFERRED, {"this": this, "inferred": URIRef(base_iri + INFERRED_GRAPH)}
-    )
     labels: dict[Node, dict[str, str]] = defaultdict(dict)
     own = [
         (this, lp, text)
@@ -446,8 +447,13 @@ def describe(store: Store, iri: str, base_iri: str) -> Description:
             if lp == SKOS.prefLabel or lang not in labels[x]:  # prefLabel wins
                 labels[x][lang] = str(text)
     description.labels = {k: Labels(v) for k, v in labels.items()}
-
     description.vocabulary = set(graph.predicates()) | set(graph.objects(None, RDF.type))
+    if not page:
+        return description
+
+    inferred = _construct(
+        store, INFERRED, {"this": this, "inferred": URIRef(base_iri + INFERRED_GRAPH)}
+    )
     asserted: list[Statement] = []
     entailed: list[Statement] = []
     for statement in _statements(graph, this, inferred):

@@ -49,7 +49,7 @@ def _alternatives(shapes: rdflib.Graph, shape: Node) -> list[Node]:
     found: list[Node] = []
     for prop in (SH["or"], SH.xone):
         for head in shapes.objects(shape, prop):
-            found += list(Collection(shapes, head))  # type: ignore[arg-type]
+            found += list(Collection(shapes, head))
     return found
 
 
@@ -87,8 +87,11 @@ def how_to_fix(
         n = _count(shapes, shape, SH.maxCount)
         return f'Keep at most {n} value{"s" if n != 1 else ""} for "{field}" and remove the others.'
     if constraint == "class":
-        classes = [c for alt in [shape, *_alternatives(shapes, shape)]
-                   for c in shapes.objects(alt, SH["class"])]
+        classes = [
+            c
+            for alt in [shape, *_alternatives(shapes, shape)]
+            for c in shapes.objects(alt, SH["class"])
+        ]
         names = " or ".join(class_label(schema, c) for c in classes) or "entry"
         return (
             f"Link to an existing {names} by its IRI; if it is not in the graph yet, "
@@ -99,10 +102,16 @@ def how_to_fix(
         if datatype is not None:
             return f'Write "{field}" as {datatype_words(str(datatype))}.'
     if constraint in {"or", "xone"}:
-        options = [datatype_words(str(d)) for alt in _alternatives(shapes, shape)
-                   for d in shapes.objects(alt, SH.datatype)]
-        options += [f"a link to a {class_label(schema, c)}" for alt in _alternatives(shapes, shape)
-                    for c in shapes.objects(alt, SH["class"])]
+        options = [
+            datatype_words(str(d))
+            for alt in _alternatives(shapes, shape)
+            for d in shapes.objects(alt, SH.datatype)
+        ]
+        options += [
+            f"a link to a {class_label(schema, c)}"
+            for alt in _alternatives(shapes, shape)
+            for c in shapes.objects(alt, SH["class"])
+        ]
         if options:
             return f'Write "{field}" as ' + ", or as ".join(options) + "."
     if constraint == "nodeKind":
@@ -114,7 +123,7 @@ def how_to_fix(
     if constraint == "in":
         head = shapes.value(shape, SH["in"])
         if head is not None:
-            allowed = ", ".join(_value_words(shapes, v) for v in Collection(shapes, head))  # type: ignore[arg-type]
+            allowed = ", ".join(_value_words(shapes, v) for v in Collection(shapes, head))
             return f'Use one of the allowed values for "{field}": {allowed}.'
     if constraint == "pattern":
         return f'Write "{field}" so that it matches the pattern {shapes.value(shape, SH.pattern)}.'
@@ -126,8 +135,9 @@ def how_to_fix(
         return f'Give at most one "{field}" per language.'
     if constraint == "languageIn":
         return f'Tag "{field}" with one of the allowed languages.'
-    if constraint == "hasValue":
-        return f'Add the required value {_value_words(shapes, shapes.value(shape, SH.hasValue))} to "{field}".'
+    required = shapes.value(shape, SH.hasValue)
+    if constraint == "hasValue" and required is not None:
+        return f'Add the required value {_value_words(shapes, required)} to "{field}".'
     if isinstance(described, rdflib.Literal):
         return f'"{field}": {described}'
     return None

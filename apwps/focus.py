@@ -20,13 +20,20 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
-_TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+_TARGET_PREDICATES = (
+    SH.targetClass,
+    SH.targetNode,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.target,
+)
 
 
 @dataclass
@@ -113,13 +120,17 @@ def targeting(plan: TargetPlan, targets: dict[rdflib.URIRef, list[Node]]) -> Ite
             plan.targetless.remove(triple)
 
 
+def select(store: ox.Store, query: str, bindings: dict[str, Any]) -> ox.QuerySolutions:
+    """A SELECT over the union of all graphs, with variables bound to terms (never pasted in)."""
+    substitutions: dict[ox.Variable, Any] = {ox.Variable(k): v for k, v in bindings.items()}
+    solutions = store.query(query, use_default_graph_as_union=True, substitutions=substitutions)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise TypeError(f"expected a SELECT query, found {query[:60]!r}")
+    return solutions
+
+
 def _values(store: ox.Store, query: str, node: ox.NamedNode) -> set[str]:
-    return {
-        row[0].value
-        for row in store.query(
-            query, use_default_graph_as_union=True, substitutions={ox.Variable("this"): node}
-        )
-    }
+    return {row[0].value for row in select(store, query, {"this": node})}
 
 
 def shapes_for(
@@ -131,7 +142,7 @@ def shapes_for(
         this = ox.NamedNode(str(node))
         classes = _values(
             store,
-            "SELECT DISTINCT ?c ?this WHERE { ?this a/<%s>* ?c }" % RDFS.subClassOf,
+            f"SELECT DISTINCT ?c ?this WHERE {{ ?this a/<{RDFS.subClassOf}>* ?c }}",
             this,
         )
         outgoing = _values(store, "SELECT DISTINCT ?p ?this WHERE { ?this ?p ?o }", this)
@@ -151,7 +162,4 @@ def shapes_for(
 
 
 def _asks(store: ox.Store, query: str, node: ox.NamedNode) -> bool:
-    solutions = store.query(
-        query, use_default_graph_as_union=True, substitutions={ox.Variable("this"): node}
-    )
-    return any(True for _ in solutions)
+    return any(True for _ in select(store, query, {"this": node}))

@@ -113,12 +113,15 @@ def _alternatives(graph: rdflib.Graph, shape: Node) -> Iterator[Node]:
     yield shape
     for prop in (SH["or"], SH.xone):
         for head in graph.objects(shape, prop):
-            yield from Collection(graph, head)  # type: ignore[arg-type]
+            yield from Collection(graph, head)
 
 
 def read_field(graph: rdflib.Graph, shape: Node) -> Field | None:
     """A property shape as a Field; None for shapes with a complex path (inverse, sequence)."""
     path = graph.value(shape, SH.path)
+    alternatives = graph.value(path, SH.alternativePath) if path is not None else None
+    if alternatives is not None:  # (rdfs:label skos:prefLabel): the first is the one to write
+        path = next(iter(Collection(graph, alternatives)), None)
     if not isinstance(path, rdflib.URIRef):
         return None
     datatypes: list[str] = []
@@ -129,10 +132,15 @@ def read_field(graph: rdflib.Graph, shape: Node) -> Field | None:
     allowed: tuple[Node, ...] = ()
     in_list = graph.value(shape, SH["in"])
     if in_list is not None:
-        allowed = tuple(Collection(graph, in_list))  # type: ignore[arg-type]
+        allowed = tuple(Collection(graph, in_list))
     node_kind = graph.value(shape, SH.nodeKind)
     order = graph.value(shape, SH.order)
-    severity = SEVERITY_NAMES.get(graph.value(shape, SH.severity), "Violation")  # type: ignore[arg-type]
+    severity_node = graph.value(shape, SH.severity)
+    severity = (
+        SEVERITY_NAMES.get(severity_node, "Violation")
+        if isinstance(severity_node, rdflib.URIRef)
+        else "Violation"
+    )
     pattern = graph.value(shape, SH.pattern)
     try:
         order_value = float(order) if isinstance(order, rdflib.Literal) else 1000.0
@@ -156,6 +164,29 @@ def read_field(graph: rdflib.Graph, shape: Node) -> Field | None:
     )
 
 
+def merge_fields(first: Field, second: Field) -> Field:
+    """One field from two property shapes with the same name (e.g. "Label" required, and "Label"
+    is text): the stricter counts, every datatype, the first description, class and value list."""
+    requiring = first if first.min_count >= second.min_count else second
+    max_counts = [c for c in (first.max_count, second.max_count) if c is not None]
+    return Field(
+        name=first.name,
+        path=first.path,
+        description=first.description or second.description,
+        min_count=requiring.min_count,
+        max_count=min(max_counts) if max_counts else None,
+        severity=requiring.severity if requiring.min_count else first.severity,
+        datatypes=tuple(dict.fromkeys(first.datatypes + second.datatypes)),
+        class_=first.class_ or second.class_,
+        node_kind=first.node_kind or second.node_kind,
+        allowed=first.allowed or second.allowed,
+        pattern=first.pattern or second.pattern,
+        message=requiring.message or first.message,
+        order=min(first.order, second.order),
+        shape=requiring.shape,
+    )
+
+
 def _property_shapes(graph: rdflib.Graph, node_shape: Node, seen: set[Node]) -> Iterator[Node]:
     """Property shapes of a node shape, following sh:node and sh:and to the shapes they include."""
     if node_shape in seen:
@@ -165,7 +196,7 @@ def _property_shapes(graph: rdflib.Graph, node_shape: Node, seen: set[Node]) -> 
     for included in graph.objects(node_shape, SH.node):
         yield from _property_shapes(graph, included, seen)
     for head in graph.objects(node_shape, SH["and"]):
-        for member in Collection(graph, head):  # type: ignore[arg-type]
+        for member in Collection(graph, head):
             yield from _property_shapes(graph, member, seen)
 
 
@@ -199,6 +230,14 @@ def read_kinds(shapes: rdflib.Graph, schema: rdflib.Graph | None = None) -> list
     for shape, cls in shapes.subject_objects(SH.targetClass):
         if isinstance(cls, rdflib.URIRef):
             by_class.setdefault(cls, []).append(shape)
+    # property shapes of their own that constrain a property wherever it is used
+    # (`sh:targetSubjectsOf P` with `sh:path P`) apply to that field of every kind
+    standalone: dict[str, list[Field]] = {}
+    for shape, prop in shapes.subject_objects(SH.targetSubjectsOf):
+        if shapes.value(shape, SH.path) == prop:
+            field = read_field(shapes, shape)
+            if field is not None:
+                standalone.setdefault(str(prop), []).append(field)
     kinds: list[Kind] = []
     for cls in by_class:
         fields: dict[str, Field] = {}
@@ -208,8 +247,14 @@ def read_kinds(shapes: rdflib.Graph, schema: rdflib.Graph | None = None) -> list
                 shape_names.append(str(node_shape))
                 for prop_shape in _property_shapes(shapes, node_shape, set()):
                     field = read_field(shapes, prop_shape)
-                    if field is not None and field.path not in fields:
-                        fields[field.path] = field
+                    if field is None:
+                        continue
+                    key = field.name.lower()
+                    fields[key] = merge_fields(fields[key], field) if key in fields else field
+        for key, field in list(fields.items()):
+            for extra in standalone.get(field.path, []):
+                field = merge_fields(field, extra)
+            fields[key] = field
         main = sorted(by_class[cls], key=str)[0]
         label = _text(shapes, main, SH.name) or _text(schema, cls, RDFS.label) or local_name(cls)
         kinds.append(
@@ -218,7 +263,9 @@ def read_kinds(shapes: rdflib.Graph, schema: rdflib.Graph | None = None) -> list
                 target_class=str(cls),
                 label=label[:1].upper() + label[1:],
                 description=_text(shapes, main, SH.description)
-                or _text(schema, cls, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#definition")),
+                or _text(
+                    schema, cls, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#definition")
+                ),
                 shapes=tuple(shape_names),
                 fields=tuple(sorted(fields.values(), key=lambda f: (f.order, f.name))),
                 subclasses=tuple(_subclasses(schema, cls)),

@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, XSD
 from apwps.config import Settings
 from apwps.curation import CurationContext
 from apwps.fixes import class_label, datatype_words
-from apwps.kinds import Field, Kind, local_name, read_kinds
+from apwps.kinds import Field, Kind, read_kinds
 from apwps.load import discover, read_file
 from apwps.terms import to_rdflib_graph
 
@@ -59,7 +59,7 @@ class _Writer:
         if best is None:
             return f"<{iri}>"
         self.used[best[0]] = best[1]
-        return f"{best[0]}:{iri[len(best[1]):]}"
+        return f"{best[0]}:{iri[len(best[1]) :]}"
 
     def literal(self, example: str) -> str:
         if "^^xsd:" in example:
@@ -67,23 +67,48 @@ class _Writer:
         return example
 
 
-def _example(context: CurationContext, writer: _Writer, field: Field) -> tuple[list[str], str]:
-    """Example values for a field (as many as it needs) and how to write a value, in words."""
+def _example(
+    context: CurationContext, writer: _Writer, kind: Kind, field: Field
+) -> tuple[list[str], str]:
+    """Example values for a field (as many as it needs) and how to write a value, in words.
+    Values other entries of the kind already use come first: they show the real form."""
     wanted = max(1, field.min_count)
+    if not field.allowed:
+        in_use = context.values_in_use(kind.target_class, field.path, wanted)
+        if len(in_use) >= wanted:
+            _values, words = _example_from_shapes(context, writer, field, wanted)
+            return [_term(writer, v) for v in in_use], words
+    return _example_from_shapes(context, writer, field, wanted)
+
+
+def _term(writer: _Writer, node: rdflib.term.Node) -> str:
+    if isinstance(node, rdflib.URIRef):
+        return writer.iri(str(node))
+    if isinstance(node, rdflib.Literal) and node.datatype is not None:
+        return f"{rdflib.Literal(str(node)).n3()}^^{writer.iri(str(node.datatype))}"
+    return node.n3()
+
+
+def _example_from_shapes(
+    context: CurationContext, writer: _Writer, field: Field, wanted: int
+) -> tuple[list[str], str]:
     if field.allowed:
         values = [
             writer.iri(str(v)) if isinstance(v, rdflib.URIRef) else v.n3()
             for v in field.allowed[:wanted]
         ]
-        names = ", ".join(writer.iri(str(v)) if isinstance(v, rdflib.URIRef) else str(v)
-                          for v in field.allowed)
+        names = ", ".join(
+            writer.iri(str(v)) if isinstance(v, rdflib.URIRef) else str(v) for v in field.allowed
+        )
         return values, f"one of {names}"
     if field.class_:
         label = class_label(context.schema, rdflib.URIRef(field.class_))
         entities = context.entities_of(field.class_)
         chosen = sorted(entities)[:wanted]
         if chosen:
-            named = f"{writer.iri(chosen[0])} ({(entities[chosen[0]] or [''])[0]})".replace(" ()", "")
+            named = f"{writer.iri(chosen[0])} ({(entities[chosen[0]] or [''])[0]})".replace(
+                " ()", ""
+            )
             return [writer.iri(i) for i in chosen], f"a link to an existing {label}, e.g. {named}"
         return ["<https://example.org/>"], f"a link to an existing {label}"
     datatype = field.datatypes[0] if field.datatypes else None
@@ -123,7 +148,7 @@ def template(context: CurationContext, kind: Kind, slug: str | None = None) -> s
             continue
         body += ["", f"    # --- {title}"]
         for field in fields:
-            values, words = _example(context, writer, field)
+            values, words = _example(context, writer, kind, field)
             prop = writer.iri(field.path)
             body.append(f"    # {field.name} ({_requirement(field)}).")
             if field.description:
@@ -158,7 +183,16 @@ def template(context: CurationContext, kind: Kind, slug: str | None = None) -> s
         f"#   3. Check it: apwps validate {file_name}",
     ]
     prefixes = [f"@prefix {name}: <{ns}> ." for name, ns in sorted(writer.used.items())]
-    return "\n".join(header) + "\n" + more + "\n" + "\n".join(prefixes) + "\n\n" + "\n".join(body) + "\n"
+    return (
+        "\n".join(header)
+        + "\n"
+        + more
+        + "\n"
+        + "\n".join(prefixes)
+        + "\n\n"
+        + "\n".join(body)
+        + "\n"
+    )
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -183,9 +217,12 @@ def filled_in(text: str, slug: str) -> str:
         if line.startswith("#   ") and line.rstrip().endswith(" ;"):
             line = "    " + line[4:]
         lines.append(line)
-    return "\n".join(lines).replace(f":{SLUG_PLACEHOLDER}", f":{slug}").replace(
-        f"/{SLUG_PLACEHOLDER}>", f"/{slug}>"
-    ) + "\n"
+    return (
+        "\n".join(lines)
+        .replace(f":{SLUG_PLACEHOLDER}", f":{slug}")
+        .replace(f"/{SLUG_PLACEHOLDER}>", f"/{slug}>")
+        + "\n"
+    )
 
 
 def describe_kinds(kinds: list[Kind]) -> list[str]:

@@ -121,7 +121,7 @@ def write_atomically(target: Path, content: bytes, *, replace: bool) -> None:
             except FileExistsError:
                 raise EntryExists(
                     "an entry with this IRI exists already; ask to replace it to change it",
-                    ) from None
+                ) from None
             tmp.unlink()
         _fsync_dir(target.parent)
     finally:
@@ -152,7 +152,10 @@ class Submissions:
     def _locked(self) -> Iterator[None]:
         """One submission at a time, in this process (threads) and across processes (a lock file)."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self._thread_lock, open(self.log_path.with_name(f".{self.log_path.name}.lock"), "a") as f:
+        with (
+            self._thread_lock,
+            open(self.log_path.with_name(f".{self.log_path.name}.lock"), "a") as f,
+        ):
             fcntl.flock(f.fileno(), fcntl.LOCK_EX)
             try:
                 yield
@@ -219,8 +222,10 @@ class Submissions:
         source = SourceFile(path, relative, graph_iri, fmt)
         from apwps.terms import to_rdflib
 
-        triples = [(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
-                   for q in read_file(source)]
+        triples = [
+            (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+            for q in read_file(source)
+        ]
         self.context.add_entry(graph_iri, triples)
 
     # --- accepting ------------------------------------------------------------------------------
@@ -271,8 +276,9 @@ class Submissions:
         started = _now()
         first = self.context.parse(submission)
         entry_iri, relative, graph_iri = self.target_of(first)
-        entry = self.context.parse(Submission(submission.name, submission.data, submission.format,
-                                              graph_iri))
+        entry = self.context.parse(
+            Submission(submission.name, submission.data, submission.format, graph_iri)
+        )
         target = self.settings.root_path / relative
         with self._locked():
             self.sync()
@@ -305,7 +311,9 @@ class Submissions:
             )
             self._seen_log_bytes = self._log_size()
             self.context.add_entry(graph_iri, entry.triples)
-        return Accepted(relative, entry_iri, graph_iri, existing is not None, digest, record, report)
+        return Accepted(
+            relative, entry_iri, graph_iri, existing is not None, digest, record, report
+        )
 
 
 def prov_record(
@@ -338,7 +346,9 @@ def prov_record(
     graph.add((version, PROV.atLocation, rdflib.Literal(relative)))
     graph.add((version, PROV.wasGeneratedBy, act))
     graph.add((version, PROV.wasAttributedTo, agent))
-    graph.add((version, PROV.generatedAtTime, rdflib.Literal(ended.isoformat(), datatype=XSD.dateTime)))
+    graph.add(
+        (version, PROV.generatedAtTime, rdflib.Literal(ended.isoformat(), datatype=XSD.dateTime))
+    )
     graph.add((version, DCTERMS.identifier, rdflib.Literal(f"sha256:{digest}")))
     if previous is not None:
         before = rdflib.BNode()

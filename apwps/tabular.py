@@ -61,7 +61,10 @@ class TabularFormat:
 
 CSV = TabularFormat("csv", ("text/csv",), (".csv",), "CSV (tabular form)")
 YAML = TabularFormat(
-    "yaml", ("application/yaml", "text/yaml", "application/x-yaml"), (".yaml", ".yml"), "YAML (tabular form)"
+    "yaml",
+    ("application/yaml", "text/yaml", "application/x-yaml"),
+    (".yaml", ".yml"),
+    "YAML (tabular form)",
 )
 TABULAR_FORMATS = (CSV, YAML)
 SUFFIXES = frozenset(s for f in TABULAR_FORMATS for s in f.suffixes)
@@ -108,8 +111,11 @@ def _csv_rows(data: bytes, source: str) -> Iterator[Row]:
     try:
         header = next(reader, None)
         if header is None:
-            raise InputError("the CSV file is empty: it needs a header row and one row per entry",
-                             source=source, line=1)
+            raise InputError(
+                "the CSV file is empty: it needs a header row and one row per entry",
+                source=source,
+                line=1,
+            )
         names = [h.strip() for h in header]
         columns = {name: index + 1 for index, name in enumerate(names)}
         line = reader.line_num + 1
@@ -118,7 +124,8 @@ def _csv_rows(data: bytes, source: str) -> Iterator[Row]:
                 if len(record) > len(names):
                     raise InputError(
                         f"this row has {len(record)} cells but the header names {len(names)} columns",
-                        source=source, line=line,
+                        source=source,
+                        line=line,
                     )
                 cells: dict[str, list[Any]] = {}
                 for name, cell in zip(names, record, strict=False):
@@ -138,7 +145,9 @@ def _yaml_rows(data: bytes, source: str) -> Iterator[Row]:
                 mark = event.start_mark
                 raise InputError(
                     "YAML aliases (*name) are not accepted: write each value out",
-                    source=source, line=mark.line + 1, column=mark.column + 1,
+                    source=source,
+                    line=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None,
                 )
         node = yaml.compose(io.BytesIO(data), Loader=yaml.SafeLoader)
         document = yaml.safe_load(io.BytesIO(data))
@@ -152,9 +161,10 @@ def _yaml_rows(data: bytes, source: str) -> Iterator[Row]:
         ) from exc
     except yaml.YAMLError as exc:
         raise InputError(f"malformed YAML: {exc}", source=source) from exc
-    if document is None:
+    if document is None or node is None:
         raise InputError("the YAML document is empty", source=source, line=1)
-    items, nodes = document, node
+    items: Any = document
+    nodes: Any = node
     if isinstance(document, dict) and "entries" in document:
         items = document["entries"]
         nodes = next(v for k, v in node.value if getattr(k, "value", None) == "entries")
@@ -163,19 +173,25 @@ def _yaml_rows(data: bytes, source: str) -> Iterator[Row]:
     elif isinstance(items, list):
         node_items = list(nodes.value)
     else:
-        raise InputError("expected one entry (a mapping) or a list of entries", source=source, line=1)
+        raise InputError(
+            "expected one entry (a mapping) or a list of entries", source=source, line=1
+        )
     for item, item_node in zip(items, node_items, strict=True):
         line = item_node.start_mark.line + 1
         if not isinstance(item, dict):
-            raise InputError("each entry must be a mapping of field names to values",
-                             source=source, line=line)
+            raise InputError(
+                "each entry must be a mapping of field names to values", source=source, line=line
+            )
         cells: dict[str, list[Any]] = {}
         for key, value in item.items():
             values = value if isinstance(value, list) else [value]
             for v in values:
                 if isinstance(v, dict | list):
-                    raise InputError(f"field {key!r}: a value must be text, a number or a date",
-                                     source=source, line=line)
+                    raise InputError(
+                        f"field {key!r}: a value must be text, a number or a date",
+                        source=source,
+                        line=line,
+                    )
             cells[str(key).strip()] = [v for v in values if v is not None and str(v).strip() != ""]
         yield Row(cells, line)
 
@@ -203,7 +219,9 @@ def _by_name(context: CurationContext, field_: Field, text: str) -> rdflib.URIRe
         candidates = context.entities_of(field_.class_)
     elif field_.allowed:
         candidates = {
-            str(v): [context.label_of(str(v)) or ""] for v in field_.allowed if isinstance(v, rdflib.URIRef)
+            str(v): [context.label_of(str(v)) or ""]
+            for v in field_.allowed
+            if isinstance(v, rdflib.URIRef)
         }
     for iri, labels in candidates.items():
         slug = iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
@@ -220,8 +238,10 @@ def _literal(value: Any, field_: Field | None, language: str | None) -> rdflib.L
     else:
         text = str(value).strip()
     datatype = field_.datatypes[0] if field_ is not None and field_.datatypes else None
-    if language is not None or datatype == str(RDF.langString) or (
-        datatype is None and (field_ is None or field_.is_language_text)
+    if (
+        language is not None
+        or datatype == str(RDF.langString)
+        or (datatype is None and (field_ is None or field_.is_language_text))
     ):
         return rdflib.Literal(text, lang=language or "en")
     if datatype is None or datatype == str(XSD.string):
@@ -229,7 +249,9 @@ def _literal(value: Any, field_: Field | None, language: str | None) -> rdflib.L
     return rdflib.Literal(text, datatype=rdflib.URIRef(datatype))
 
 
-def _value(context: CurationContext, field_: Field | None, value: Any, language: str | None) -> Node:
+def _value(
+    context: CurationContext, field_: Field | None, value: Any, language: str | None
+) -> Node:
     text = str(value).strip()
     if not isinstance(value, str):
         return _literal(value, field_, language)
@@ -240,7 +262,9 @@ def _value(context: CurationContext, field_: Field | None, value: Any, language:
     return _literal(value, field_, language)
 
 
-def _kind_and_class(context: CurationContext, text: str, source: str, line: int) -> tuple[Kind, rdflib.URIRef]:
+def _kind_and_class(
+    context: CurationContext, text: str, source: str, line: int
+) -> tuple[Kind, rdflib.URIRef]:
     kind = context.kind(text)
     if kind is not None:
         return kind, rdflib.URIRef(kind.target_class)
@@ -274,7 +298,9 @@ def _field_for(
     fields = ", ".join(f.name for f in kind.fields)
     raise InputError(
         f"column {key!r} is neither a field of a {kind.label} ({fields}) nor a prefixed property{hint}",
-        source=source, line=row.line if not row.key_columns else 1, column=row.key_columns.get(key),
+        source=source,
+        line=row.line if not row.key_columns else 1,
+        column=row.key_columns.get(key),
     )
 
 
@@ -282,7 +308,9 @@ def to_rdf(context: CurationContext, data: bytes, fmt: TabularFormat, *, source:
     """The triples of every entry in a CSV or YAML document, and the line each entry starts on."""
     rows = list(_csv_rows(data, source) if fmt.name == "csv" else _yaml_rows(data, source))
     if not rows:
-        raise InputError("no entries found: add one row (CSV) or mapping (YAML) per entry", source=source)
+        raise InputError(
+            "no entries found: add one row (CSV) or mapping (YAML) per entry", source=source
+        )
     triples: list[tuple[Node, Node, Node]] = []
     lines: dict[str, int] = {}
     for row in rows:
@@ -290,8 +318,12 @@ def to_rdf(context: CurationContext, data: bytes, fmt: TabularFormat, *, source:
         ids = row.cells.get("id") or []
         if len(kinds) != 1 or len(ids) != 1:
             missing = "kind" if len(kinds) != 1 else "id"
-            raise InputError(f"each entry needs exactly one {missing!r}", source=source, line=row.line,
-                             column=row.key_columns.get(missing))
+            raise InputError(
+                f"each entry needs exactly one {missing!r}",
+                source=source,
+                line=row.line,
+                column=row.key_columns.get(missing),
+            )
         kind, cls = _kind_and_class(context, str(kinds[0]), source, row.line)
         ident = str(ids[0]).strip()
         subject = _expand(context, ident)
@@ -299,7 +331,9 @@ def to_rdf(context: CurationContext, data: bytes, fmt: TabularFormat, *, source:
             if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", ident):
                 raise InputError(
                     f"id {ident!r}: write the slug in lower-case words joined by hyphens, "
-                    "or give a full IRI", source=source, line=row.line,
+                    "or give a full IRI",
+                    source=source,
+                    line=row.line,
                 )
             subject = rdflib.URIRef(context.entry_iri(context.collection_of(kind), ident))
         lines.setdefault(str(subject), row.line)

@@ -41,7 +41,6 @@ class Finding:
     constraint: str | None = None  # the SHACL constraint component, e.g. "minCount", "class"
     fix: str | None = None  # how to fix it, in words
 
-
     def sort_key(self) -> tuple[Any, ...]:
         return (
             self.source or "",
@@ -59,9 +58,7 @@ class Finding:
         value = f" (found {self.value})" if self.value is not None else ""
         hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
         fix = f"\n    fix: {self.fix}" if self.fix else ""
-        return (
-            f"{where}: {self.severity}: <{self.entry}> {self.field}: {self.message}{value}{hint}{fix}"
-        )
+        return f"{where}: {self.severity}: <{self.entry}> {self.field}: {self.message}{value}{hint}{fix}"
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -101,12 +98,21 @@ class Report:
         for finding in self.findings:
             entry = entries.setdefault(
                 finding.entry,
-                {"entry": finding.entry, "source": finding.source, "line": finding.line,
-                 "fields": {}},
+                {
+                    "entry": finding.entry,
+                    "source": finding.source,
+                    "line": finding.line,
+                    "fields": {},
+                },
             )
             entry["fields"].setdefault(finding.field, []).append(finding)
         return [
-            {**e, "fields": [{"field": name, "findings": items} for name, items in e["fields"].items()]}
+            {
+                **e,
+                "fields": [
+                    {"field": name, "findings": items} for name, items in e["fields"].items()
+                ],
+            }
             for e in entries.values()
         ]
 
@@ -234,15 +240,16 @@ def validate_graph(
     return Report(bool(conforms), findings, results)
 
 
-_ADVANCED = (SH.rule, SH.target, SH.SPARQLTarget, SH.SPARQLFunction, SH.shapesGraph)
+_ADVANCED_PREDICATES = (SH.rule, SH.target)
+_ADVANCED_TYPES = (SH.SPARQLFunction, SH.SPARQLRule, SH.TripleRule)
 
 
 def uses_advanced_features(shapes: rdflib.Graph) -> bool:
     """True when the shapes use SHACL Advanced Features (rules, custom targets, functions)."""
     return any(
-        next(iter(shapes.triples((None, p, None))), None) is not None
-        or next(iter(shapes.triples((None, RDF.type, p))), None) is not None
-        for p in _ADVANCED
+        next(iter(shapes.triples((None, p, None))), None) is not None for p in _ADVANCED_PREDICATES
+    ) or any(
+        next(iter(shapes.triples((None, RDF.type, t))), None) is not None for t in _ADVANCED_TYPES
     )
 
 

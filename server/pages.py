@@ -143,7 +143,7 @@ def helpers() -> dict[str, Any]:
         "subtree": subtree,
         "value": Value,
         "header_properties": HEADER_PROPERTIES,
-        "incoming_limit": 200,
+        "incoming_limit": 60,
         "rdf_type": RDF.type,
         "verification_status": APWPS.verificationStatus,
         "definition": SKOS.definition,

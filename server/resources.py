@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
-from werkzeug.exceptions import BadRequest, NotAcceptable
+from werkzeug.exceptions import BadRequest, HTTPException, NotAcceptable
 
 from apwps import citation, formats, ontodoc, schemaorg
 from apwps.citation import CitationFormat
@@ -235,13 +235,20 @@ def resource(path: str) -> Response:
     iri = iri_for_path(f"id/{stem}")
     local = href(iri)
     context = ctx()
-    d = describe(context.store, iri, context.settings.base_iri)
+    try:
+        rep: Representation | None = choose(suffix)
+    except HTTPException:
+        rep = None  # decided after the 404 check: an unknown IRI is a 404 whatever was asked
+    d = describe(
+        context.store, iri, context.settings.base_iri, page=rep is None or rep.kind == "html"
+    )
     if not d.exists:
         members = collection_members(context.store, iri + "/") if "/" not in stem else []
         if members:
             return collection(stem, members, choose(suffix, citations=False), local)
         return _not_found(iri, stem.split("/", 1)[0] if "/" in stem else "")
-    rep = choose(suffix)
+    if rep is None:
+        rep = choose(suffix)
     if rep.kind == "html":
         response = Response(_page(d, local), mimetype="text/html")
     elif rep.kind == "rdf" and rep.rdf is not None:

@@ -178,7 +178,7 @@ def endpoint() -> Response:
         )
     queries = params.getlist("query")
     if not queries:
-        if request.method == "GET" and not request.args:
+        if request.method == "GET" and set(request.args) <= {"format"}:
             return _description()
         raise BadRequest("missing the 'query' parameter: give exactly one SPARQL query")
     if len(queries) > 1:

@@ -93,9 +93,10 @@ def _api_submission() -> Submission:
 
 def _report_response(report: Report, status: int = 200, **extra: Any) -> Response:
     best = request.accept_mimetypes.best_match(["application/json", "text/turtle"])
-    if best == "text/turtle" and request.accept_mimetypes["text/turtle"] > request.accept_mimetypes[
-        "application/json"
-    ]:
+    if (
+        best == "text/turtle"
+        and request.accept_mimetypes["text/turtle"] > request.accept_mimetypes["application/json"]
+    ):
         body = report.results_graph.serialize(format="turtle")
         response = Response(body, status=status, content_type="text/turtle; charset=utf-8")
     else:
@@ -146,16 +147,22 @@ def _page_submission() -> Submission:
     base = f"{ctx().settings.base_iri}graph/submitted/"
     if request.form.get("mode") == "form":
         values = {
-            key[2:]: text for key, text in request.form.items() if key.startswith("f:") and text.strip()
+            key[2:]: text
+            for key, text in request.form.items()
+            if key.startswith("f:") and text.strip()
         }
-        data = tabular.form_to_yaml(request.form.get("kind", ""), request.form.get("id", ""), values)
+        data = tabular.form_to_yaml(
+            request.form.get("kind", ""), request.form.get("id", ""), values
+        )
         return Submission("form", data, tabular.YAML, base + "form")
     upload = request.files.get("file")
     if upload is not None and upload.filename:
         fmt = input_format(upload.filename)
         if fmt is None:
-            raise UnsupportedMediaType(f"{upload.filename}: use a file ending in one of "
-                                       f"{', '.join(s for f in PAGE_FORMATS for s in f.suffixes)}")
+            raise UnsupportedMediaType(
+                f"{upload.filename}: use a file ending in one of "
+                f"{', '.join(s for f in PAGE_FORMATS for s in f.suffixes)}"
+            )
         return Submission(upload.filename, upload.read(), fmt, base + "upload")
     name = request.form.get("format", "turtle")
     fmt = next((f for f in PAGE_FORMATS if f.name == name), None)
@@ -173,10 +180,15 @@ def _from_page() -> Response:
         submission = _page_submission()
         if request.form.get("action") == "submit":
             if not ctx().settings.curator_token:
-                return _page(403, problem="Submissions are switched off on this server "
-                             "(no curator token is configured).")
+                return _page(
+                    403,
+                    problem="Submissions are switched off on this server "
+                    "(no curator token is configured).",
+                )
             if not authorised(ctx().settings.curator_token, request.form.get("token")):
-                return _page(401, problem="The curator token is missing or wrong: nothing was written.")
+                return _page(
+                    401, problem="The curator token is missing or wrong: nothing was written."
+                )
             accepted = submissions.submit(
                 submission,
                 curator=request.form.get("curator", "").strip() or "curator",
@@ -186,8 +198,11 @@ def _from_page() -> Response:
         report = submissions.context.validate([submission])
         return _page(report=report)
     except ValidationFailed as exc:
-        return _page(422, report=getattr(exc, "report", None),
-                     problem="Not submitted: the entry does not conform. Nothing was written.")
+        return _page(
+            422,
+            report=getattr(exc, "report", None),
+            problem="Not submitted: the entry does not conform. Nothing was written.",
+        )
     except EntryExists as exc:
         return _page(409, problem=str(exc))
     except InputError as exc:
@@ -229,7 +244,9 @@ def submit() -> Response:
     submission = _api_submission()
     accepted: Accepted = curation().submit(
         submission,
-        curator=(request.args.get("curator") or request.headers.get("X-Curator") or "curator")[:200],
+        curator=(request.args.get("curator") or request.headers.get("X-Curator") or "curator")[
+            :200
+        ],
         replace=request.args.get("replace", "").lower() in {"1", "true", "yes"},
     )
     response = jsonify({"ok": True, **accepted.as_dict()})

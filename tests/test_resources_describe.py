@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from apwps.build import DUMP_NQUADS
@@ -116,3 +116,19 @@ def test_same_description_on_both_stores(store: Store, remote: SparqlStore, iri:
     embedded, over_http = describe(store, iri, BASE), describe(remote, iri, BASE)
     assert over_http.exists
     assert _summary(embedded) == _summary(over_http)
+
+
+def test_pages_and_documents_over_the_remote_store(settings: Settings, remote: SparqlStore) -> None:
+    from server import create_app
+
+    app = create_app(settings.replace(store="sparql"), store=remote)
+    client = app.test_client()
+    page = client.get("/id/risk-factors/rf07", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "Enabling circumstances or preparatory action" in page.get_data(as_text=True)
+    turtle = client.get("/id/frameworks/un-framework-of-analysis.ttl")
+    assert turtle.status_code == 200
+    graph = Graph().parse(data=turtle.get_data(), format="turtle")
+    assert (URIRef(UNFOA), RDF.type, URIRef(APWPS + "AnalyticalFramework")) in graph
+    assert client.get("/id/frameworks", headers={"Accept": "text/html"}).status_code == 200
+    assert client.get("/ontology.ttl").status_code == 200

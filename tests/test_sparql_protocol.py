@@ -351,6 +351,8 @@ def test_service_description(client: FlaskClient, store: MemoryStore, settings: 
     assert names == set(store.counts().per_graph)
     limit = graph.value(service, rdflib.URIRef(APWPS + "queryTimeLimitMs"))
     assert int(str(limit)) == settings.query_time_limit_ms
+    by_name = client.get("/sparql", query_string={"format": "ntriples"})
+    assert len(rdflib.Graph().parse(data=by_name.data, format="nt")) == len(graph)
     as_jsonld = client.get("/sparql", headers={"Accept": "application/ld+json"})
     assert len(rdflib.Graph().parse(data=as_jsonld.data, format="json-ld")) == len(graph)
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pyoxigraph as ox
 import rdflib
+import requests
 from rdflib.term import Node
+from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
@@ -59,6 +60,8 @@ class SparqlStore(Store):
         graph_store_url: str = "",
         update_url: str = "",
         timeout_s: float = 30.0,
+        user: str = "",
+        password: str = "",
     ) -> None:
         if not query_url:
             raise StoreError(
@@ -68,11 +71,17 @@ class SparqlStore(Store):
         self.graph_store_url = graph_store_url
         self.update_url = update_url
         self.timeout_s = timeout_s
+        self.user = user
+        self._password = password
+        self._basic = False  # the Graph Store asked for Basic rather than Digest credentials
         self.description = f"SPARQL engine at {query_url}"
 
     def _wrapper(self, text: str) -> SPARQLWrapper:
         wrapper = SPARQLWrapper(self.query_url, agent="apwps")
         wrapper.setMethod(POST)
+        # The protocol's content negotiation only: SPARQLWrapper's extra `format=` parameters are
+        # not standard, and some engines (Virtuoso) answer 406 to values they do not know.
+        wrapper.setOnlyConneg(True)
         wrapper.setTimeout(int(max(1, self.timeout_s)))
         wrapper.setQuery(text)
         return wrapper
@@ -190,22 +199,36 @@ class SparqlStore(Store):
 
     # --- loading -------------------------------------------------------------------------------
 
+    def _auth(self) -> AuthBase | None:
+        if not self.user:
+            return None
+        if self._basic:
+            return HTTPBasicAuth(self.user, self._password)
+        return HTTPDigestAuth(self.user, self._password)
+
     def _send(self, method: str, url: str, body: bytes, content_type: str) -> None:
-        request = urllib.request.Request(
-            url, data=body, method=method, headers={"Content-Type": content_type}
-        )
+        """One Graph Store request, with credentials when configured (requests, unlike urllib,
+        reads the 401 an engine sends before it has read a large body, then answers it)."""
+        headers = {"Content-Type": content_type}
+
+        def attempt() -> requests.Response:
+            return requests.request(
+                method, url, data=body, headers=headers, auth=self._auth(), timeout=self.timeout_s
+            )
+
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                response.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace")[:300]
+            response = attempt()
+            challenge = response.headers.get("WWW-Authenticate", "").lower()
+            if response.status_code == 401 and self.user and challenge.startswith("basic"):
+                self._basic = True
+                response = attempt()
+        except requests.RequestException as exc:
+            raise StoreError(f"the SPARQL engine at {url} cannot be reached: {exc}") from exc
+        if response.status_code >= 400:
+            detail = response.text[:300]
             raise StoreError(
-                f"the SPARQL engine at {url} refused the data: {exc.code} {detail}"
-            ) from exc
-        except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
-            raise StoreError(
-                f"the SPARQL engine at {url} cannot be reached: {getattr(exc, 'reason', exc)}"
-            ) from exc
+                f"the SPARQL engine at {url} refused the data: {response.status_code} {detail}"
+            )
 
     def put_graph(self, graph_iri: str | None, ntriples: bytes) -> None:
         """Replace one graph (None: the default graph) through the Graph Store Protocol."""

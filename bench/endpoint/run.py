@@ -1,6 +1,7 @@
 """Side-by-side benchmark of three SPARQL servers on the same data and the same loopback load:
 this project's endpoint (every safety feature on), an Oxigraph server (`oxigraph serve`, in memory)
-and rdflib-endpoint (install with `pip install -e ".[bench]"`).
+and rdflib-endpoint (install with `pip install -e ".[bench]"`); and, as the ceiling of the web stack,
+a Flask app served the same way that answers every request with a fixed document (`ceiling.py`).
 
 For each server: median and p99 latency of every named query (run one after another, each request
 made unique by a trailing comment so that no cache can answer it), and requests per second at
@@ -91,6 +92,9 @@ def start(
     logs[name] = log
     if name == "apwps":
         command = [sys.executable, str(HERE / "serve_nq.py"), str(data), str(port)]
+        path = "/sparql"
+    elif name == "ceiling":
+        command = [sys.executable, str(HERE / "ceiling.py"), str(port)]
         path = "/sparql"
     elif name == "oxigraph":
         command = [str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}"]
@@ -215,7 +219,7 @@ def main() -> None:
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--runs", type=int, default=50)
-    parser.add_argument("--servers", default="apwps,oxigraph,rdflib-endpoint")
+    parser.add_argument("--servers", default="apwps,ceiling,oxigraph,rdflib-endpoint")
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -242,7 +246,11 @@ def main() -> None:
         print(f"{name}: up in {loaded} s at {url}", file=sys.stderr, flush=True)
         try:
             runs = args.runs if name != "rdflib-endpoint" else max(5, args.runs // 10)
-            named = {q.name: named_latency(url, q.text, runs, 600) for q in catalogue}
+            named = (
+                {q.name: named_latency(url, q.text, runs, 600) for q in catalogue}
+                if name != "ceiling"
+                else {}
+            )
             load = wrk(url, iris, args.seconds, tmp)
             results["servers"][name] = {"startup_s": loaded, "named": named, "lookup": load}
             print(

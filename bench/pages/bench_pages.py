@@ -10,6 +10,7 @@ URL with a keep-alive client and reports the median and 95th percentile. Loopbac
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
 import subprocess
@@ -81,9 +82,24 @@ def main() -> None:
     built = build(settings, validate=not args.no_validate)
     port = free_port()
     command = [
-        sys.executable, "-m", "apwps.cli", "--root", str(ROOT), "--set", f"dist_dir={dist}",
-        "--set", "check_consistency=false", "serve", "--host", "127.0.0.1", "--port", str(port),
-        "--workers", "2", "--threads", "4",
+        sys.executable,
+        "-m",
+        "apwps.cli",
+        "--root",
+        str(ROOT),
+        "--set",
+        f"dist_dir={dist}",
+        "--set",
+        "check_consistency=false",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "2",
+        "--threads",
+        "4",
     ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -112,13 +128,15 @@ def main() -> None:
         process.terminate()
         process.wait(timeout=20)
     triples = sum(built.triples_per_graph.values()) + built.inferred
+    load = os.getloadavg()[0]
     report = [
         "# Linked-data pages: latency on the real server",
         "",
         f"`apwps serve` (gunicorn, 2 workers x 4 threads, embedded store), curated graph of "
         f"{triples:,} triples; {args.requests} sequential keep-alive requests per URL from one "
         "client on the same 2-core machine, after 5 warm-up requests. Produced by "
-        "`bench/pages/bench_pages.py`.",
+        f"`bench/pages/bench_pages.py`. Load average (1 min) at the end of the run: {load:.1f} "
+        "(the machine was shared; figures move with it).",
         "",
         "| request | status | median ms | p95 ms | bytes |",
         "|---|---|---|---|---|",
