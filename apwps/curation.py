@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -108,6 +109,18 @@ def submission_from_file(
     except ValueError:
         graph_iri = f"{settings.base_iri}graph/submitted/{resolved.stem}"
     return Submission(str(path), data, chosen, graph_iri)
+
+
+def _ranked(wanted: str, keys: dict[str, str]) -> list[str]:
+    """Keys close to `wanted`, best first: difflib's similarity, with a common beginning counting
+    for more (`gbp` is nearer `gbr` than `sgp`) and ties in a stable order."""
+    scored = []
+    for key in keys:
+        ratio = difflib.SequenceMatcher(None, wanted, key).ratio()
+        if ratio >= 0.6:
+            prefix = len(os.path.commonprefix([wanted, key]))
+            scored.append((-(ratio + 0.05 * prefix), key))
+    return [key for _score, key in sorted(scored)[:10]]
 
 
 def _quads(triples: Iterable[tuple[Node, Node, Node]], graph_iri: str) -> list[ox.Quad]:
@@ -396,10 +409,7 @@ class CurationContext:
             for text in [*labels, local_name(iri), local_name(iri).replace("-", " ")]:
                 keys.setdefault(text.lower(), iri)
         text = wanted.rsplit("/", 1)[-1].rsplit("#", 1)[-1] if "://" in wanted else wanted
-        matches = difflib.get_close_matches(text.lower(), list(keys), n=10, cutoff=0.6)
-        matches += difflib.get_close_matches(
-            text.lower().replace("-", " "), list(keys), n=10, cutoff=0.6
-        )
+        matches = _ranked(text.lower(), keys) + _ranked(text.lower().replace("-", " "), keys)
         seen: dict[str, None] = {}
         for match in matches:
             seen.setdefault(keys[match])

@@ -79,8 +79,8 @@ def how_to_fix(
         return None
     described = shapes.value(shape, SH.description)
     about = f" ({str(described).rstrip('.')})" if isinstance(described, rdflib.Literal) else ""
-    if constraint == "minCount":
-        n = _count(shapes, shape, SH.minCount)
+    if constraint in {"minCount", "qualifiedMinCount"}:
+        n = _count(shapes, shape, SH.minCount) or _count(shapes, shape, SH.qualifiedMinCount)
         many = "a value" if n <= 1 else f"at least {n} values"
         return f'Add {many} for "{field}"{about}.'
     if constraint == "maxCount":

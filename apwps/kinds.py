@@ -172,7 +172,9 @@ def merge_fields(first: Field, second: Field) -> Field:
     return Field(
         name=first.name,
         path=first.path,
-        description=first.description or second.description,
+        description=(requiring.description if requiring.min_count else None)
+        or first.description
+        or second.description,
         min_count=requiring.min_count,
         max_count=min(max_counts) if max_counts else None,
         severity=requiring.severity if requiring.min_count else first.severity,
@@ -255,14 +257,24 @@ def read_kinds(shapes: rdflib.Graph, schema: rdflib.Graph | None = None) -> list
             for extra in standalone.get(field.path, []):
                 field = merge_fields(field, extra)
             fields[key] = field
-        main = sorted(by_class[cls], key=str)[0]
-        label = _text(shapes, main, SH.name) or _text(schema, cls, RDFS.label) or local_name(cls)
+        # the kind's own shape (one that targets this class alone) names and describes it best
+        own = [
+            sh
+            for sh in sorted(by_class[cls], key=str)
+            if len(list(shapes.objects(sh, SH.targetClass))) == 1
+        ]
+        main = own[0] if own else None
+        label = (
+            (_text(shapes, main, SH.name) if main is not None else None)
+            or _text(schema, cls, RDFS.label)
+            or local_name(cls)
+        )
         kinds.append(
             Kind(
                 name=kebab(local_name(cls)),
                 target_class=str(cls),
                 label=label[:1].upper() + label[1:],
-                description=_text(shapes, main, SH.description)
+                description=(_text(shapes, main, SH.description) if main is not None else None)
                 or _text(
                     schema, cls, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#definition")
                 ),

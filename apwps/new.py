@@ -73,12 +73,22 @@ def _example(
     """Example values for a field (as many as it needs) and how to write a value, in words.
     Values other entries of the kind already use come first: they show the real form."""
     wanted = max(1, field.min_count)
+    values, words = _example_from_shapes(context, writer, field, wanted)
     if not field.allowed:
-        in_use = context.values_in_use(kind.target_class, field.path, wanted)
+        in_use = [
+            v
+            for v in context.values_in_use(kind.target_class, field.path, wanted)
+            if not (isinstance(v, rdflib.Literal) and v.language)  # another entry's own text
+        ]
         if len(in_use) >= wanted:
-            _values, words = _example_from_shapes(context, writer, field, wanted)
+            if not (field.datatypes or field.class_ or field.node_kind):
+                words = (
+                    "a link (an IRI in angle brackets)"
+                    if isinstance(in_use[0], rdflib.URIRef)
+                    else "text in the form of the example"
+                )
             return [_term(writer, v) for v in in_use], words
-    return _example_from_shapes(context, writer, field, wanted)
+    return values, words
 
 
 def _term(writer: _Writer, node: rdflib.term.Node) -> str:
@@ -167,15 +177,19 @@ def template(context: CurationContext, kind: Kind, slug: str | None = None) -> s
             + "\n"
         )
     header = [
-        f"# A new {kind.label.lower()} entry for the AP-WPS Knowledge Graph.",
+        f"# A new {kind.label.lower().removesuffix(' entry')} entry for the AP-WPS Knowledge Graph.",
         *(f"# {line}" for line in _wrap(kind.description or "", 96)),
         "#",
         "# How to fill it in:",
-        f"#   1. Replace {SLUG_PLACEHOLDER} in the entry's IRI below with its slug (lower-case words"
-        " joined",
-        f"#      by hyphens, e.g. my-{kind.name}) and save the file as {file_name}."
-        if not slug
-        else f"#   1. Save the file as {file_name}.",
+        *(
+            [
+                f"#   1. Replace {SLUG_PLACEHOLDER} in the entry's IRI below with its slug (lower-case"
+                " words joined",
+                f"#      by hyphens, e.g. my-{kind.name}) and save the file as {file_name}.",
+            ]
+            if not slug
+            else [f"#   1. Save the file as {file_name}."]
+        ),
         "#   2. For each field, remove the # at the start of its value line and put your value in "
         "place",
         "#      of the example. Keep the ' ;' at the end of the line. Required fields must be filled",

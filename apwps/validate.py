@@ -181,7 +181,7 @@ def findings_from(
                 field=field_name,
                 message=message,
                 value=_text(results, value),
-                path=_text(shapes, path),
+                path=path_text(results, path),
                 source=source,
                 line=line,
                 shape=_text(shapes, shape),
@@ -200,7 +200,36 @@ def _constraint_name(component: Node | None) -> str | None:
     if not isinstance(component, rdflib.URIRef) or not str(component).startswith(str(SH)):
         return None
     name = str(component)[len(str(SH)) :].removesuffix("ConstraintComponent")
+    if name[:2].isupper():  # SPARQL
+        return name
     return name[:1].lower() + name[1:] if name else None
+
+
+def path_text(graph: rdflib.Graph, path: Node | None) -> str | None:
+    """A SHACL property path in SPARQL's notation, with full IRIs (`<a>|<b>`, `^<a>`, `<a>/<b>`)."""
+    if path is None:
+        return None
+    if isinstance(path, rdflib.URIRef):
+        return str(path)
+    if isinstance(path, rdflib.Literal):
+        return str(path)
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(f"<{p}>" for p in graph.items(alternatives))
+    for prop, mark in (
+        (SH.inversePath, "^"),
+        (SH.zeroOrMorePath, "*"),
+        (SH.oneOrMorePath, "+"),
+        (SH.zeroOrOnePath, "?"),
+    ):
+        inner = graph.value(path, prop)
+        if inner is not None:
+            text = path_text(graph, inner)
+            return f"^{text}" if mark == "^" else f"({text}){mark}"
+    members = list(graph.items(path))
+    if members:
+        return "/".join(path_text(graph, m) or "" for m in members)
+    return None
 
 
 def validate_graph(
