@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,7 +32,7 @@ from apwps.build import assemble
 from apwps.config import Settings
 from apwps.errors import InputError
 from apwps.focus import read_plan, select, shapes_for, targeting
-from apwps.kinds import Kind, find_kind, kebab, local_name, read_kinds
+from apwps.kinds import Kind, find_kind, kebab, local_name, read_kinds, superclasses
 from apwps.load import INFERRED_GRAPH, SourceFile, graph_iri_for, parse_bytes
 from apwps.locate import line_of
 from apwps.reason import materialise
@@ -118,7 +117,10 @@ def _ranked(wanted: str, keys: dict[str, str]) -> list[str]:
     for key in keys:
         ratio = difflib.SequenceMatcher(None, wanted, key).ratio()
         if ratio >= 0.6:
-            prefix = len(os.path.commonprefix([wanted, key]))
+            prefix = next(
+                (i for i, (a, b) in enumerate(zip(wanted, key, strict=False)) if a != b),
+                min(len(wanted), len(key)),
+            )
             scored.append((-(ratio + 0.05 * prefix), key))
     return [key for _score, key in sorted(scored)[:10]]
 
@@ -448,14 +450,13 @@ class CurationContext:
         return find_kind(self.kinds, name)
 
     def kind_of_entry(self, types: Iterable[Node]) -> Kind | None:
-        """The most specific kind whose class the entry has."""
-        type_iris = {str(t) for t in types}
-        for kind in self.kinds:
-            if kind.target_class in type_iris:
-                return kind
-        for kind in self.kinds:
-            if type_iris & set(kind.subclasses):
-                return kind
+        """The most specific kind whose class the entry has (directly or by a superclass)."""
+        by_class = {kind.target_class: kind for kind in self.kinds}
+        for cls in types:
+            if isinstance(cls, rdflib.URIRef):
+                for ancestor in superclasses(self.schema, cls):
+                    if str(ancestor) in by_class:
+                        return by_class[str(ancestor)]
         return None
 
     def collection_of(self, kind: Kind) -> str:

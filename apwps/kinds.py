@@ -202,7 +202,7 @@ def _property_shapes(graph: rdflib.Graph, node_shape: Node, seen: set[Node]) -> 
             yield from _property_shapes(graph, member, seen)
 
 
-def _superclasses(schema: rdflib.Graph, cls: rdflib.URIRef) -> list[rdflib.URIRef]:
+def superclasses(schema: rdflib.Graph, cls: rdflib.URIRef) -> list[rdflib.URIRef]:
     """The class and its superclasses, nearest first."""
     order: list[rdflib.URIRef] = [cls]
     for current in order:
@@ -244,7 +244,7 @@ def read_kinds(shapes: rdflib.Graph, schema: rdflib.Graph | None = None) -> list
     for cls in by_class:
         fields: dict[str, Field] = {}
         shape_names: list[str] = []
-        for ancestor in _superclasses(schema, cls):
+        for ancestor in superclasses(schema, cls):
             for node_shape in sorted(by_class.get(ancestor, []), key=str):
                 shape_names.append(str(node_shape))
                 for prop_shape in _property_shapes(shapes, node_shape, set()):

@@ -14,7 +14,8 @@ The mapping (documented in docs/curators.md, "The tabular form"):
   acronym or slug) of an existing entry of the class the shape expects; a name that matches nothing
   is kept as text, so the report says the link is broken and suggests the closest names;
 - a text field becomes a literal of the shape's datatype (`Date adopted` = `2019` becomes
-  `"2019"^^xsd:gYear`); text with no datatype is English (`@en`) unless the column names a language.
+  `"2019"^^xsd:gYear`); a web address (`https://…`) where the shape asks for no datatype becomes a
+  link; other text with no datatype is English (`@en`) unless the column names a language.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 VALUE_SEPARATOR = "|"
 _IRI = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://|urn:|mailto:)\S+$")
 _PREFIXED = re.compile(r"^([A-Za-z][\w.-]*):([\w.-][\w.\-/]*)?$")
+_WEB = re.compile(r"^https?://\S+$")
 _LANG_KEY = re.compile(r"^(.*?)@([a-zA-Z]{2,3}(?:-[a-zA-Z0-9]+)*)$")
 
 
@@ -259,6 +261,8 @@ def _value(
         return _expand(context, text) or _literal(value, None, language)
     if field_.is_link:
         return _expand(context, text) or _by_name(context, field_, text) or rdflib.Literal(text)
+    if not field_.datatypes and _WEB.match(text):  # a web address where no text type is asked for
+        return rdflib.URIRef(text)
     return _literal(value, field_, language)
 
 
@@ -297,7 +301,8 @@ def _field_for(
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     fields = ", ".join(f.name for f in kind.fields)
     raise InputError(
-        f"column {key!r} is neither a field of a {kind.label} ({fields}) nor a prefixed property{hint}",
+        f"column {key!r} is neither a field of this kind of entry ({fields}) nor a prefixed "
+        f"property{hint}",
         source=source,
         line=row.line if not row.key_columns else 1,
         column=row.key_columns.get(key),

@@ -24,6 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def timed(func, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    """Median milliseconds of `repeat` runs; NaN when the engine cannot answer the query."""
+    try:
+        func()
+    except Exception:  # an engine's own failure is a result here, reported as "fails"
+        return float("nan")
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -91,8 +96,16 @@ def main() -> None:
             else float("nan")
         )
         ratio = t_rdf / t_ox if t_ox else float("nan")
-        ratios.append(ratio)
-        lines.append(f"| {named.name} | {t_rdf:.1f} | {t_oxr:.1f} | {t_ox:.2f} | {ratio:.0f}× |")
+        if ratio == ratio:  # not NaN
+            ratios.append(ratio)
+
+        def cell(value: float, digits: int = 1) -> str:
+            return "fails" if value != value else f"{value:.{digits}f}"
+
+        shown = "–" if ratio != ratio else f"{ratio:.0f}×"
+        lines.append(
+            f"| {named.name} | {cell(t_rdf)} | {cell(t_oxr)} | {cell(t_ox, 2)} | {shown} |"
+        )
     if ratios:
         lines += ["", f"Median ratio rdflib ÷ pyoxigraph: {statistics.median(ratios):.0f}×."]
     args.output.write_text("\n".join(lines) + "\n", encoding="utf-8")

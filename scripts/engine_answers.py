@@ -57,7 +57,10 @@ def _boolean_as_integer(term: Term) -> Term:
 NORMALISATIONS: dict[str, tuple[str, Callable[[Term], Term]]] = {
     "decimal-15-digits": ("xsd:decimal compared at 15 significant digits", _decimal_15),
     "double-6-digits": ("xsd:double compared at 6 significant digits", _double_6),
-    "boolean-as-integer": ("xsd:boolean true/false compared as xsd:integer 1/0", _boolean_as_integer),
+    "boolean-as-integer": (
+        "xsd:boolean true/false compared as xsd:integer 1/0",
+        _boolean_as_integer,
+    ),
 }
 
 
@@ -243,8 +246,7 @@ def compare(ours: Reply, theirs: Reply, *, ordered: bool = False) -> Outcome:
     heads = ""
     if (ours.rows, ours.truncated) != (theirs.rows, theirs.truncated):
         heads = (
-            f"; rows header {ours.rows} / {theirs.rows}, "
-            f"cut {ours.truncated} / {theirs.truncated}"
+            f"; rows header {ours.rows} / {theirs.rows}, cut {ours.truncated} / {theirs.truncated}"
         )
     if "sparql-results+json" in ours.content_type:
         outcome = compare_results(ours.body, theirs.body, ordered=ordered)
@@ -255,7 +257,9 @@ def compare(ours: Reply, theirs: Reply, *, ordered: bool = False) -> Outcome:
         outcome = Outcome("same" if same else "differs", "JSON documents")
     else:
         same = ours.body == theirs.body
-        outcome = Outcome("same" if same else "differs", f"{len(ours.body)} / {len(theirs.body)} bytes")
+        outcome = Outcome(
+            "same" if same else "differs", f"{len(ours.body)} / {len(theirs.body)} bytes"
+        )
     if heads and outcome.verdict != "differs":
         outcome = Outcome("differs", outcome.detail + heads, outcome.normalisations)
     elif heads:

@@ -59,7 +59,9 @@ def test_dangling_link_names_field_value_and_suggests_closest_labels() -> None:
 
 
 def test_wrong_datatype_missing_language() -> None:
-    data = organisation("example-institute", changes={'"Example Institute"@en': '"Example Institute"'})
+    data = organisation(
+        "example-institute", changes={'"Example Institute"@en': '"Example Institute"'}
+    )
     report = shared_context().validate([submission(data)])
     assert summary(report.findings) == [("Violation", "Name", "datatype", '"Example Institute"')]
     assert report.findings[0].fix == 'Write "Name" as text with its language, e.g. "Example"@en.'
@@ -69,16 +71,25 @@ def test_value_outside_the_allowed_list_suggests_the_closest_allowed_value() -> 
     data = organisation("example-institute", changes={"vs:verified": "vs:verifed"})
     report = shared_context().validate([submission(data)])
     assert summary(report.findings) == [
-        ("Violation", "Verification status", "in", "https://w3id.org/apwps/id/verification-status/verifed")
+        (
+            "Violation",
+            "Verification status",
+            "in",
+            "https://w3id.org/apwps/id/verification-status/verifed",
+        )
     ]
-    assert report.findings[0].suggestions[0].endswith("<https://w3id.org/apwps/id/verification-status/verified>")
+    assert (
+        report.findings[0]
+        .suggestions[0]
+        .endswith("<https://w3id.org/apwps/id/verification-status/verified>")
+    )
 
 
 def test_missing_required_and_recommended_fields() -> None:
     data = organisation(
         "example-institute",
         changes={
-            '    dcterms:source <https://example.org/example-institute> ;\n': "",
+            "    dcterms:source <https://example.org/example-institute> ;\n": "",
             '    dcterms:description "A research institute on atrocity prevention."@en ;\n': "",
         },
     )
@@ -94,7 +105,9 @@ def test_missing_required_and_recommended_fields() -> None:
 def test_warnings_alone_conform() -> None:
     data = organisation(
         "example-institute",
-        changes={'    dcterms:description "A research institute on atrocity prevention."@en ;\n': ""},
+        changes={
+            '    dcterms:description "A research institute on atrocity prevention."@en ;\n': ""
+        },
     )
     report = shared_context().validate([submission(data)])
     assert report.conforms
@@ -146,7 +159,9 @@ def test_the_context_is_left_as_it_was() -> None:
     context.validate([submission(organisation("example-institute"))])
     path = shared_project() / "data" / "organisations" / "acled.ttl"
     sub = submission(path.read_bytes(), name="acled.ttl")
-    sub = type(sub)(sub.name, sub.data, sub.format, "https://w3id.org/apwps/graph/data/organisations/acled")
+    sub = type(sub)(
+        sub.name, sub.data, sub.format, "https://w3id.org/apwps/graph/data/organisations/acled"
+    )
     context.validate([sub])
     assert (len(context.data), len(context.store), len(context.shapes)) == before
 
@@ -181,7 +196,11 @@ def test_planned_targets_find_what_pyshacl_finds_by_itself() -> None:
     plan = read_plan(shapes)
     assert plan is not None
     assert {str(t.shape).split("#")[1] for t in plan.shapes} == {
-        "Named", "bySubject", "byObject", "byNode", "bySparql"
+        "Named",
+        "bySubject",
+        "byObject",
+        "byNode",
+        "bySparql",
     }
     assert not any(p == SH.target for _s, p, _o in plan.targetless)
     entry = context.parse(submission(organisation("example-institute")))
@@ -190,7 +209,9 @@ def test_planned_targets_find_what_pyshacl_finds_by_itself() -> None:
         whole.add((s, p, o))
     for triple in entry.triples:
         whole.add(triple)
-    expected = validate_graph(whole, shapes, focus_nodes=entry.subjects + [rdflib.URIRef(f"{ORGS}un-women")])
+    expected = validate_graph(
+        whole, shapes, focus_nodes=[*entry.subjects, rdflib.URIRef(f"{ORGS}un-women")]
+    )
     planned = CurationContext.__new__(CurationContext)
     planned.__dict__.update(context.__dict__)
     planned.shapes, planned._plan = shapes, plan

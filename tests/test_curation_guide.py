@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,7 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "curators.md"
 TOKEN = "guide-curator-token"
 WILDCARD = "[...]"
-_BLOCK = re.compile(r"^```(console|turtle file=(\S+)|csv file=(\S+)|yaml file=(\S+))\n(.*?)^```\n", re.S | re.M)
+_BLOCK = re.compile(
+    r"^```(console|turtle file=(\S+)|csv file=(\S+)|yaml file=(\S+))\n(.*?)^```\n", re.S | re.M
+)
 _VOLATILE = [
     (re.compile(r"urn:uuid:[0-9a-f-]{36}"), WILDCARD),
     (re.compile(r"[0-9a-f]{64}"), WILDCARD),
@@ -42,20 +43,23 @@ def blocks(text: str) -> list[Block]:
     found = []
     for match in _BLOCK.finditer(text):
         path = match.group(2) or match.group(3) or match.group(4)
-        found.append(Block(match.start(5), match.end(5), "file" if path else "console", path, match.group(5)))
+        found.append(
+            Block(match.start(5), match.end(5), "file" if path else "console", path, match.group(5))
+        )
     return found
 
 
 def make_guide_project(dest: Path) -> Path:
+    from tests.test_curation_support import copy_dir
+
     for name in ("ontology", "shapes", "data", "queries"):
-        shutil.copytree(ROOT / name, dest / name)
+        copy_dir(ROOT / name, dest / name)
     return dest
 
 
 def start(root: Path, log_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     from apwps.build import build
     from apwps.config import load_settings
-
     from tests.conftest import start_server
 
     settings = load_settings(
@@ -63,8 +67,9 @@ def start(root: Path, log_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
         read_environment=False,
     )
     build(settings, validate=False)
-    server = start_server(settings, log_dir, "--workers", "1", "--threads", "2",
-                          env={"APWPS_CURATOR_TOKEN": TOKEN})
+    server = start_server(
+        settings, log_dir, "--workers", "1", "--threads", "2", env={"APWPS_CURATOR_TOKEN": TOKEN}
+    )
     return server.process, server.url
 
 
@@ -73,8 +78,9 @@ def run(command: str, root: Path, url: str) -> str:
     apwps = f"{sys.executable} -m apwps.cli --set check_consistency=false --set dist_dir={root / 'dist'}"
     line = re.sub(r"^apwps\b", apwps, command).replace("http://127.0.0.1:5000", url)
     env = {**os.environ, "APWPS_CURATOR_TOKEN": TOKEN, "COLUMNS": "100"}
-    result = subprocess.run(["bash", "-c", line], cwd=root, capture_output=True, text=True, env=env,
-                            timeout=300)
+    result = subprocess.run(
+        ["bash", "-c", line], cwd=root, capture_output=True, text=True, env=env, timeout=300
+    )
     return result.stdout + result.stderr
 
 
@@ -93,7 +99,8 @@ def outputs(root: Path, url: str, text: str) -> Iterator[tuple[Block, str]]:
 
 def matches(expected: str, actual: str) -> bool:
     pattern = "".join(
-        ".*" if part == WILDCARD else re.escape(part) for part in re.split(r"(\[\.\.\.\])", expected.rstrip())
+        ".*" if part == WILDCARD else re.escape(part)
+        for part in re.split(r"(\[\.\.\.\])", expected.rstrip())
     )
     return re.fullmatch(pattern, actual.rstrip(), re.S) is not None
 
@@ -116,7 +123,9 @@ def test_the_guide_walks_through_every_step(guide_run: list[tuple[Block, str]]) 
     assert sum(c.startswith("$ apwps validate") for c in commands) >= 3  # template, errors, fixed
 
 
-def test_every_output_in_the_guide_is_what_the_tool_prints(guide_run: list[tuple[Block, str]]) -> None:
+def test_every_output_in_the_guide_is_what_the_tool_prints(
+    guide_run: list[tuple[Block, str]],
+) -> None:
     for block, actual in guide_run:
         assert matches(block.body, actual), (
             f"docs/curators.md is out of date for `{block.body.splitlines()[0]}`; it prints:\n{actual}\n"

@@ -51,11 +51,23 @@ CSV_EXAMPLE = (
 )
 
 
+def copy_dir(source: Path, dest: Path) -> None:
+    """Copy a content directory; tried again if a file changes while it is copied."""
+    for attempt in range(3):
+        try:
+            shutil.copytree(source, dest, dirs_exist_ok=True)
+            return
+        except shutil.Error:
+            if attempt == 2:
+                raise
+            shutil.rmtree(dest, ignore_errors=True)
+
+
 def make_copy(dest: Path) -> Path:
     """A copy of the project's ontology, data and queries, with the tests' own shapes."""
     for name in ("ontology", "data", "queries"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copytree(CASES / "shapes", dest / "shapes")
+        copy_dir(ROOT / name, dest / name)
+    copy_dir(CASES / "shapes", dest / "shapes")
     return dest
 
 
@@ -110,13 +122,29 @@ def submission(data: bytes | str, fmt: str = "turtle", name: str = "entry.ttl") 
 
 def tree_digest(root: Path) -> dict[str, bytes]:
     """Every file under `root` with its content (to show that nothing changed)."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
-def run_apwps(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_apwps(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "apwps.cli", "--root", str(root), "--set", "check_consistency=false",
-         "--set", f"dist_dir={root / 'dist'}", *args],
+        [
+            sys.executable,
+            "-m",
+            "apwps.cli",
+            "--root",
+            str(root),
+            "--set",
+            "check_consistency=false",
+            "--set",
+            f"dist_dir={root / 'dist'}",
+            *args,
+        ],
         capture_output=True,
         text=True,
         timeout=300,

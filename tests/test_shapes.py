@@ -32,10 +32,33 @@ CASE_IDS = [str(path.relative_to(CASES_DIR).with_suffix("")) for path in CASES]
 CONSTRAINT_PARAMETERS = {
     SH[name]
     for name in (
-        "class", "datatype", "nodeKind", "minCount", "maxCount", "minExclusive", "minInclusive",
-        "maxExclusive", "maxInclusive", "minLength", "maxLength", "pattern", "languageIn",
-        "uniqueLang", "equals", "disjoint", "lessThan", "lessThanOrEquals", "not", "and", "or",
-        "xone", "node", "qualifiedValueShape", "closed", "hasValue", "in",
+        "class",
+        "datatype",
+        "nodeKind",
+        "minCount",
+        "maxCount",
+        "minExclusive",
+        "minInclusive",
+        "maxExclusive",
+        "maxInclusive",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "languageIn",
+        "uniqueLang",
+        "equals",
+        "disjoint",
+        "lessThan",
+        "lessThanOrEquals",
+        "not",
+        "and",
+        "or",
+        "xone",
+        "node",
+        "qualifiedValueShape",
+        "closed",
+        "hasValue",
+        "in",
     )
 }
 NESTING = (SH["or"], SH["and"], SH.xone)
@@ -191,7 +214,9 @@ def test_every_constraint_has_a_message_for_curators(shapes_graph: rdflib.Graph)
         if parameters:
             checked += 1
             if len(messages) != 1:
-                problems.append(f"{shape}: {len(messages)} sh:message for {len(parameters)} constraints")
+                problems.append(
+                    f"{shape}: {len(messages)} sh:message for {len(parameters)} constraints"
+                )
         if sparql:
             if messages and not parameters:
                 problems.append(f"{shape}: sh:message on a shape whose constraint is SPARQL")

@@ -27,7 +27,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Process, 
     root = make_copy(tmp_path_factory.mktemp("project"))
     settings = built(root)
     process = start_server(
-        settings, tmp_path_factory.mktemp("log"), "--workers", "2", "--threads", "4",
+        settings,
+        tmp_path_factory.mktemp("log"),
+        "--workers",
+        "2",
+        "--threads",
+        "4",
         env={"APWPS_CURATOR_TOKEN": TOKEN},
     )
     yield process, root
@@ -40,10 +45,19 @@ def submit(url: str, body: bytes, query: str = "") -> requests.Response:
 
 def test_parallel_submissions_are_all_written_and_recorded(server: tuple[Process, Path]) -> None:
     process, root = server
-    bodies = {f"parallel-{i:02d}": organisation(f"parallel-{i:02d}", label=f"Parallel {i}") for i in range(PARALLEL)}
+    bodies = {
+        f"parallel-{i:02d}": organisation(f"parallel-{i:02d}", label=f"Parallel {i}")
+        for i in range(PARALLEL)
+    }
     with ThreadPoolExecutor(max_workers=8) as pool:
-        responses = list(pool.map(lambda item: submit(process.url, item[1], f"?curator={item[0]}"), bodies.items()))
-    assert [r.status_code for r in responses] == [201] * PARALLEL, [r.text for r in responses if r.status_code != 201]
+        responses = list(
+            pool.map(
+                lambda item: submit(process.url, item[1], f"?curator={item[0]}"), bodies.items()
+            )
+        )
+    assert [r.status_code for r in responses] == [201] * PARALLEL, [
+        r.text for r in responses if r.status_code != 201
+    ]
     folder = root / "data" / "organisations"
     for slug, body in bodies.items():
         assert (folder / f"{slug}.ttl").read_bytes() == body
@@ -65,24 +79,38 @@ def test_a_race_for_one_entry_has_exactly_one_winner(server: tuple[Process, Path
 
 def test_an_accepted_entry_is_known_to_every_process_at_once(server: tuple[Process, Path]) -> None:
     process, _root = server
-    assert submit(process.url, organisation("parent-institute", label="Parent Institute")).status_code == 201
+    assert (
+        submit(process.url, organisation("parent-institute", label="Parent Institute")).status_code
+        == 201
+    )
     children = [
-        organisation(f"child-{i}", changes={"orgs:un-women": "orgs:parent-institute"}) for i in range(8)
+        organisation(f"child-{i}", changes={"orgs:un-women": "orgs:parent-institute"})
+        for i in range(8)
     ]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        reports = list(pool.map(
-            lambda b: requests.post(f"{process.url}/validate", data=b,
-                                    headers={"Content-Type": "text/turtle"}, timeout=60).json(),
-            children,
-        ))
+        reports = list(
+            pool.map(
+                lambda b: requests.post(
+                    f"{process.url}/validate",
+                    data=b,
+                    headers={"Content-Type": "text/turtle"},
+                    timeout=60,
+                ).json(),
+                children,
+            )
+        )
     assert [r["conforms"] for r in reports] == [True] * 8, reports
 
 
 def test_the_token_is_never_logged(server: tuple[Process, Path]) -> None:
     process, _root = server
     submit(process.url, organisation("logged-institute"))
-    requests.post(f"{process.url}/validate/submissions", data=b"x",
-                  headers={"Authorization": f"Bearer {TOKEN}-wrong", "Content-Type": "text/turtle"}, timeout=60)
+    requests.post(
+        f"{process.url}/validate/submissions",
+        data=b"x",
+        headers={"Authorization": f"Bearer {TOKEN}-wrong", "Content-Type": "text/turtle"},
+        timeout=60,
+    )
     log = process.log()
     assert "/validate/submissions" in log  # the access log is there...
     assert TOKEN not in log  # ...without the token

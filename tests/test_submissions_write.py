@@ -23,7 +23,15 @@ from apwps.stores.memory import MemoryStore
 from apwps.submissions import authorised
 from server import create_app
 
-from .test_curation_support import ORGS, built, kill, make_copy, organisation, run_apwps, tree_digest
+from .test_curation_support import (
+    ORGS,
+    built,
+    kill,
+    make_copy,
+    organisation,
+    run_apwps,
+    tree_digest,
+)
 
 TOKEN = "write-token-5d1e"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -61,17 +69,25 @@ def test_tokens_are_checked_and_writes_need_one() -> None:
 def test_wrong_or_missing_token_is_401_and_writes_nothing(client: FlaskClient, app: Flask) -> None:
     before = tree_digest(root_of(app) / "data")
     for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": f"Basic {TOKEN}"}):
-        response = client.post("/validate/submissions", data=organisation("no-token"),
-                               content_type="text/turtle", headers=headers)
+        response = client.post(
+            "/validate/submissions",
+            data=organisation("no-token"),
+            content_type="text/turtle",
+            headers=headers,
+        )
         assert response.status_code == 401
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert tree_digest(root_of(app) / "data") == before
 
 
-def test_a_non_conforming_submission_is_refused_with_its_report(client: FlaskClient, app: Flask) -> None:
+def test_a_non_conforming_submission_is_refused_with_its_report(
+    client: FlaskClient, app: Flask
+) -> None:
     before = tree_digest(root_of(app) / "data")
     body = organisation("refused-institute", changes={"vs:verified": "vs:verifed"})
-    response = client.post("/validate/submissions", data=body, content_type="text/turtle", headers=AUTH)
+    response = client.post(
+        "/validate/submissions", data=body, content_type="text/turtle", headers=AUTH
+    )
     assert response.status_code == 422
     payload = response.get_json()
     assert payload["error"] == "not_conforming" and "nothing was written" in payload["message"]
@@ -84,8 +100,12 @@ def test_an_accepted_submission_is_written_recorded_and_usable_at_once(
 ) -> None:
     root = root_of(app)
     body = organisation("accepted-institute", label="Accepted Institute")
-    response = client.post("/validate/submissions?curator=Kari%20Nordmann", data=body,
-                           content_type="text/turtle", headers=AUTH)
+    response = client.post(
+        "/validate/submissions?curator=Kari%20Nordmann",
+        data=body,
+        content_type="text/turtle",
+        headers=AUTH,
+    )
     assert response.status_code == 201, response.get_json()
     result = response.get_json()
     assert result["file"] == "data/organisations/accepted-institute.ttl"
@@ -116,37 +136,58 @@ def test_an_accepted_submission_is_written_recorded_and_usable_at_once(
 def test_an_existing_entry_is_replaced_only_when_asked(client: FlaskClient, app: Flask) -> None:
     root = root_of(app)
     first = organisation("twice-institute", label="Twice Institute")
-    assert client.post("/validate/submissions", data=first, content_type="text/turtle",
-                       headers=AUTH).status_code == 201
+    assert (
+        client.post(
+            "/validate/submissions", data=first, content_type="text/turtle", headers=AUTH
+        ).status_code
+        == 201
+    )
     second = organisation("twice-institute", label="Twice Institute, renamed")
-    response = client.post("/validate/submissions", data=second, content_type="text/turtle", headers=AUTH)
+    response = client.post(
+        "/validate/submissions", data=second, content_type="text/turtle", headers=AUTH
+    )
     assert response.status_code == 409 and response.get_json()["error"] == "entry_exists"
     target = root / "data" / "organisations" / "twice-institute.ttl"
     assert target.read_bytes() == first
-    response = client.post("/validate/submissions?replace=true", data=second,
-                           content_type="text/turtle", headers=AUTH)
+    response = client.post(
+        "/validate/submissions?replace=true", data=second, content_type="text/turtle", headers=AUTH
+    )
     assert response.status_code == 201 and response.get_json()["replaced"] is True
     assert target.read_bytes() == second
-    version = log_graph(root).value(None, PROV.wasGeneratedBy, rdflib.URIRef(response.get_json()["record"]))
+    version = log_graph(root).value(
+        None, PROV.wasGeneratedBy, rdflib.URIRef(response.get_json()["record"])
+    )
     assert log_graph(root).value(version, PROV.wasRevisionOf) is not None
 
 
 def test_other_syntaxes_are_written_as_turtle(client: FlaskClient, app: Flask) -> None:
-    yaml_body = ("kind: organisation\nid: yaml-institute\nName: YAML Institute\nMember of: UN Women\n"
-                 "Source: https://example.org/\nVerification status: verified\n")
-    response = client.post("/validate/submissions", data=yaml_body, content_type="application/yaml",
-                           headers=AUTH)
+    yaml_body = (
+        "kind: organisation\nid: yaml-institute\nName: YAML Institute\nMember of: UN Women\n"
+        "Source: https://example.org/\nVerification status: verified\n"
+    )
+    response = client.post(
+        "/validate/submissions", data=yaml_body, content_type="application/yaml", headers=AUTH
+    )
     assert response.status_code == 201, response.get_json()
     written = root_of(app) / "data" / "organisations" / "yaml-institute.ttl"
     graph = rdflib.Graph().parse(written, format="turtle")
-    assert (rdflib.URIRef(f"{ORGS}yaml-institute"), rdflib.RDFS.label,
-            rdflib.Literal("YAML Institute", lang="en")) in graph
+    assert (
+        rdflib.URIRef(f"{ORGS}yaml-institute"),
+        rdflib.RDFS.label,
+        rdflib.Literal("YAML Institute", lang="en"),
+    ) in graph
     assert written.read_text().startswith("# Submitted as YAML (tabular form), written as Turtle.")
 
 
 def test_the_page_submits_with_the_token(client: FlaskClient, app: Flask) -> None:
-    form = {"mode": "paste", "format": "turtle", "entry": organisation("page-institute").decode(),
-            "action": "submit", "token": TOKEN, "curator": "Page Curator"}
+    form = {
+        "mode": "paste",
+        "format": "turtle",
+        "entry": organisation("page-institute").decode(),
+        "action": "submit",
+        "token": TOKEN,
+        "curator": "Page Curator",
+    }
     response = client.post("/validate", data=form)
     html = response.get_data(as_text=True)
     assert response.status_code == 201 and 'id="accepted"' in html
@@ -189,7 +230,9 @@ def crash_while(root: Path, slug: str, body: bytes, step: str) -> None:
     """Run a writer that stalls at `step` and kill it there."""
     process = subprocess.Popen(
         [sys.executable, "-c", CRASHING_WRITER, str(root), slug, step],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write(body)
@@ -206,8 +249,12 @@ def test_a_writer_killed_mid_write_leaves_the_previous_state_whole(
 ) -> None:
     root = root_of(app)
     before = organisation("crash-institute", label="Crash Institute")
-    assert client.post("/validate/submissions", data=before, content_type="text/turtle",
-                       headers=AUTH).status_code == 201
+    assert (
+        client.post(
+            "/validate/submissions", data=before, content_type="text/turtle", headers=AUTH
+        ).status_code
+        == 201
+    )
     target = root / "data" / "organisations" / "crash-institute.ttl"
     log_before = (root / "var" / "submissions.ttl").read_bytes()
     after = organisation("crash-institute", label="Crash Institute, changed")
@@ -216,7 +263,9 @@ def test_a_writer_killed_mid_write_leaves_the_previous_state_whole(
     assert (root / "var" / "submissions.ttl").read_bytes() == log_before
     leftovers = [p for p in target.parent.iterdir() if p.name.startswith(".crash-institute.ttl.")]
     assert leftovers  # the temporary file of the killed writer...
-    assert all(s.path not in leftovers for s in discover(root, "https://w3id.org/apwps/"))  # ...unread
+    assert all(
+        s.path not in leftovers for s in discover(root, "https://w3id.org/apwps/")
+    )  # ...unread
     result = run_apwps(root, "validate", str(target))
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -230,8 +279,12 @@ def test_a_record_cut_short_by_a_crash_is_repaired_before_the_next(
     crash_while(root, "cut-institute", organisation("cut-institute"), "log")
     with pytest.raises(Exception):  # noqa: B017 - the half-written record breaks the Turtle
         rdflib.Graph().parse(log_path, format="turtle")
-    response = client.post("/validate/submissions", data=organisation("after-cut-institute"),
-                           content_type="text/turtle", headers=AUTH)
+    response = client.post(
+        "/validate/submissions",
+        data=organisation("after-cut-institute"),
+        content_type="text/turtle",
+        headers=AUTH,
+    )
     assert response.status_code == 201
     activities = set(log_graph(root).subjects(RDF.type, PROV.Activity))
     assert len(activities) == records_before + 1

@@ -44,10 +44,16 @@ def test_csv_rows_become_entries_by_the_documented_mapping() -> None:
         rdflib.URIRef(f"{ORGS}acled"),
     }
     assert (org, DCT.source, rdflib.URIRef("https://example.org/")) in graph
-    assert (org, APWPS.verificationStatus,
-            rdflib.URIRef("https://w3id.org/apwps/id/verification-status/verified")) in graph
-    assert (org, DCT.description,
-            rdflib.Literal("A research institute, on prevention.", lang="en")) in graph
+    assert (
+        org,
+        APWPS.verificationStatus,
+        rdflib.URIRef("https://w3id.org/apwps/id/verification-status/verified"),
+    ) in graph
+    assert (
+        org,
+        DCT.description,
+        rdflib.Literal("A research institute, on prevention.", lang="en"),
+    ) in graph
     plan = rdflib.URIRef(f"{FW}example-plan")  # the slug goes to the kind's collection
     assert (plan, RDF.type, APWPS.Framework) in graph
     assert not list(graph.objects(plan, DCT.description))  # an empty cell is no value
@@ -81,8 +87,11 @@ entries:
         rdflib.Literal("Example Institute", lang="en"),
         rdflib.Literal("Eksempelinstituttet", lang="nb"),
     }
-    assert (org, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#altLabel"),
-            rdflib.Literal("EI", lang="en")) in graph
+    assert (
+        org,
+        rdflib.URIRef("http://www.w3.org/2004/02/skos/core#altLabel"),
+        rdflib.Literal("EI", lang="en"),
+    ) in graph
     assert len(list(graph.objects(org, ORG.memberOf))) == 2
 
 
@@ -102,8 +111,10 @@ def test_an_unknown_name_stays_text_and_the_report_suggests_names() -> None:
 
 
 def test_findings_point_at_the_yaml_entry_line() -> None:
-    data = "- kind: organisation\n  id: first-one\n  Name: First\n  Source: https://e.org/\n  Verification status: verified\n" \
-           "- kind: organisation\n  id: second-one\n  Name: Second\n  Source: https://e.org/\n"
+    data = (
+        "- kind: organisation\n  id: first-one\n  Name: First\n  Source: https://e.org/\n  Verification status: verified\n"
+        "- kind: organisation\n  id: second-one\n  Name: Second\n  Source: https://e.org/\n"
+    )
     report = shared_context().validate([submission(data, "yaml", name="two.yaml")])
     assert [(f.entry.rsplit("/", 1)[1], f.field, f.line) for f in report.violations] == [
         ("second-one", "Verification status", 6)
@@ -115,10 +126,28 @@ def test_findings_point_at_the_yaml_entry_line() -> None:
     [
         ("kind,id,Nmae\norganisation,x,X\n", "csv", "did you mean 'Name'", 1, 3),
         ("id,Name\nx,X\n", "csv", "needs exactly one 'kind'", 2, None),
-        ("kind,id\nplanet,x\n", "csv", "unknown kind 'planet'; known kinds: framework, organisation", 2, None),
-        ("kind,id\norganisation,Not A Slug\n", "csv", "lower-case words joined by hyphens", 2, None),
+        (
+            "kind,id\nplanet,x\n",
+            "csv",
+            "unknown kind 'planet'; known kinds: framework, organisation",
+            2,
+            None,
+        ),
+        (
+            "kind,id\norganisation,Not A Slug\n",
+            "csv",
+            "lower-case words joined by hyphens",
+            2,
+            None,
+        ),
         ('kind,id\norganisation,"x\n', "csv", "malformed CSV", None, None),
-        ("kind,id,Name\norganisation,x,X,extra\n", "csv", "4 cells but the header names 3", 2, None),
+        (
+            "kind,id,Name\norganisation,x,X,extra\n",
+            "csv",
+            "4 cells but the header names 3",
+            2,
+            None,
+        ),
         ("kind: organisation\nid: [x\n", "yaml", "malformed YAML", 3, 1),
         ("a: &a [1]\nkind: organisation\nid: x\nName: *a\n", "yaml", "aliases", 4, 7),
         ("", "yaml", "empty", 1, None),
@@ -136,6 +165,8 @@ def test_malformed_tabular_input_says_where(
 
 
 def test_a_form_is_one_yaml_entry() -> None:
-    data = form_to_yaml("organisation", "x-y", {"Name": "X", "Member of": "UN Women | ACLED", "Web site": ""})
+    data = form_to_yaml(
+        "organisation", "x-y", {"Name": "X", "Member of": "UN Women | ACLED", "Web site": ""}
+    )
     graph = triples_of(data.decode(), "yaml")
     assert len(list(graph.objects(rdflib.URIRef(f"{ORGS}x-y"), ORG.memberOf))) == 2

@@ -13,8 +13,8 @@ import rdflib
 from flask import Flask
 from flask.testing import FlaskClient
 
-from apwps.stores.memory import MemoryStore
 from apwps.build import open_built
+from apwps.stores.memory import MemoryStore
 from server import create_app
 
 from .test_curation_support import (
@@ -26,7 +26,10 @@ from .test_curation_support import (
 )
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-BAD = organisation("example-institute", changes={"orgs:un-women": "orgs:un-womn", '"Example Institute"@en': '"Example Institute"'})
+BAD = organisation(
+    "example-institute",
+    changes={"orgs:un-women": "orgs:un-womn", '"Example Institute"@en': '"Example Institute"'},
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +52,8 @@ def test_post_turtle_get_the_report_as_json(client: FlaskClient) -> None:
     body = response.get_json()
     assert body["conforms"] is False and body["counts"]["Violation"] == 2
     assert [(f["field"], f["constraint"]) for f in body["findings"]] == [
-        ("Member of", "class"), ("Name", "datatype")
+        ("Member of", "class"),
+        ("Name", "datatype"),
     ]
     assert body["findings"][0]["suggestions"][0] == f"UN Women <{ORGS}un-women>"
     assert response.headers["Access-Control-Allow-Origin"] == "*"
@@ -82,13 +86,17 @@ def test_the_standard_shacl_report_in_turtle(client: FlaskClient) -> None:
 
 
 def test_malformed_input_is_400_with_line_and_column(client: FlaskClient) -> None:
-    response = client.post("/validate", data=b"@prefix : <http://e/> .\n:a :b", content_type="text/turtle")
+    response = client.post(
+        "/validate", data=b"@prefix : <http://e/> .\n:a :b", content_type="text/turtle"
+    )
     assert response.status_code == 400
     body = response.get_json()
     assert (body["error"], body["line"], body["column"]) == ("bad_input", 2, 6)
     response = client.post("/validate", data=b'{"@id": ', content_type="application/ld+json")
     assert response.status_code == 400 and response.get_json()["line"] == 1
-    response = client.post("/validate", data=b"kind,id,Nmae\norganisation,x,y\n", content_type="text/csv")
+    response = client.post(
+        "/validate", data=b"kind,id,Nmae\norganisation,x,y\n", content_type="text/csv"
+    )
     assert response.status_code == 400 and "did you mean 'Name'" in response.get_json()["message"]
 
 
@@ -119,16 +127,27 @@ def test_the_page_groups_the_report_by_entry_and_field(client: FlaskClient) -> N
     assert "orgs:un-womn" in html  # the pasted entry stays in the box, to be fixed
 
 
-def test_the_page_takes_an_upload_and_says_where_malformed_input_breaks(client: FlaskClient) -> None:
+def test_the_page_takes_an_upload_and_says_where_malformed_input_breaks(
+    client: FlaskClient,
+) -> None:
     response = client.post(
         "/validate",
-        data={"mode": "paste", "action": "validate", "file": (io.BytesIO(CSV_EXAMPLE.encode()), "entries.csv")},
+        data={
+            "mode": "paste",
+            "action": "validate",
+            "file": (io.BytesIO(CSV_EXAMPLE.encode()), "entries.csv"),
+        },
         content_type="multipart/form-data",
     )
     assert response.status_code == 200 and 'data-conforms="true"' in response.get_data(as_text=True)
     response = client.post(
         "/validate",
-        data={"mode": "paste", "format": "turtle", "entry": "@prefix : <http://e/> .\n:a :b", "action": "validate"},
+        data={
+            "mode": "paste",
+            "format": "turtle",
+            "entry": "@prefix : <http://e/> .\n:a :b",
+            "action": "validate",
+        },
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "(line 2, column 6)" in html
@@ -141,10 +160,16 @@ def test_the_form_generated_from_the_shapes(client: FlaskClient) -> None:
     assert '<option value="UN Women">' in page  # existing organisations offered for links
     response = client.post(
         "/validate",
-        data={"mode": "form", "kind": "organisation", "id": "example-institute", "f:Name": "Example Institute",
-              "f:Member of": "UN Womn", "f:Source": "https://example.org/",
-              "f:Verification status": "https://w3id.org/apwps/id/verification-status/verified",
-              "action": "validate"},
+        data={
+            "mode": "form",
+            "kind": "organisation",
+            "id": "example-institute",
+            "f:Name": "Example Institute",
+            "f:Member of": "UN Womn",
+            "f:Source": "https://example.org/",
+            "f:Verification status": "https://w3id.org/apwps/id/verification-status/verified",
+            "action": "validate",
+        },
     )
     html = response.get_data(as_text=True)
     assert 'data-conforms="false"' in html and 'data-field="Member of"' in html
@@ -156,7 +181,9 @@ def test_kinds_and_templates(client: FlaskClient) -> None:
     assert [k["name"] for k in kinds] == ["framework", "organisation"]
     organisation_kind = kinds[1]
     assert organisation_kind["collection"] == "organisations"
-    assert {f["name"]: f["requirement"] for f in organisation_kind["fields"]}["Source"] == "required"
+    assert {f["name"]: f["requirement"] for f in organisation_kind["fields"]}[
+        "Source"
+    ] == "required"
     template = client.get("/validate/template/organisation")
     assert template.mimetype == "text/turtle"
     rdflib.Graph().parse(data=template.data, format="turtle")
@@ -166,8 +193,12 @@ def test_kinds_and_templates(client: FlaskClient) -> None:
 def test_submissions_are_off_without_a_token(client: FlaskClient, app: Flask) -> None:
     data_dir = Path(app.extensions["apwps"].settings.root) / "data"
     before = sorted(p.name for p in data_dir.rglob("*"))
-    response = client.post("/validate/submissions", data=organisation("off-institute"),
-                           content_type="text/turtle", headers={"Authorization": "Bearer anything"})
+    response = client.post(
+        "/validate/submissions",
+        data=organisation("off-institute"),
+        content_type="text/turtle",
+        headers={"Authorization": "Bearer anything"},
+    )
     assert response.status_code == 403
     assert "no curator_token" in response.get_json()["message"]
     assert sorted(p.name for p in data_dir.rglob("*")) == before

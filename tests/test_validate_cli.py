@@ -47,7 +47,9 @@ def test_violations_exit_1_with_a_text_report_naming_file_line_field_and_fix(fil
     result = run_apwps(shared_project(), "validate", str(files / "bad.ttl"))
     assert result.returncode == 1
     first, fix, summary = result.stdout.strip().splitlines()
-    assert first.startswith(f"{files / 'bad.ttl'}:11: Violation: <{ORGS}example-institute> Member of:")
+    assert first.startswith(
+        f"{files / 'bad.ttl'}:11: Violation: <{ORGS}example-institute> Member of:"
+    )
     assert f"(found {ORGS}un-womn) Did you mean: UN Women <{ORGS}un-women>" in first
     assert fix.strip().startswith("fix: Link to an existing organisation")
     assert "does not conform (1 violations" in summary
@@ -59,7 +61,10 @@ def test_json_and_turtle_reports(files: Path) -> None:
     assert result.returncode == 1 and report["conforms"] is False
     (finding,) = report["findings"]
     assert {k: finding[k] for k in ("field", "severity", "constraint", "line")} == {
-        "field": "Member of", "severity": "Violation", "constraint": "class", "line": 11
+        "field": "Member of",
+        "severity": "Violation",
+        "constraint": "class",
+        "line": 11,
     }
     turtle = run_apwps(shared_project(), "validate", "--format", "turtle", str(files / "bad.ttl"))
     graph = rdflib.Graph().parse(data=turtle.stdout, format="turtle")
@@ -75,7 +80,11 @@ def test_the_tabular_form_on_the_command_line(files: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("broken.ttl", "broken.ttl:2:"), ("entry.txt", "unknown file type '.txt'"), ("missing.ttl", "cannot read")],
+    [
+        ("broken.ttl", "broken.ttl:2:"),
+        ("entry.txt", "unknown file type '.txt'"),
+        ("missing.ttl", "cannot read"),
+    ],
 )
 def test_malformed_or_unreadable_input_exits_2(files: Path, name: str, expected: str) -> None:
     result = run_apwps(shared_project(), "validate", str(files / name))
@@ -93,7 +102,9 @@ def test_new_help_lists_the_kinds_from_the_shapes() -> None:
 
 def test_new_writes_a_template_and_never_over_a_file(tmp_path: Path) -> None:
     target = tmp_path / "my-institute.ttl"
-    result = run_apwps(shared_project(), "new", "organisation", "--slug", "my-institute", "-o", str(target))
+    result = run_apwps(
+        shared_project(), "new", "organisation", "--slug", "my-institute", "-o", str(target)
+    )
     assert result.returncode == 0, result.stderr
     text = target.read_text(encoding="utf-8")
     assert "orgs:my-institute\n    a apwps:Organisation ;" in text

@@ -4,6 +4,7 @@ URL that must get no request and a local file (a FIFO) that must not be opened."
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import os
@@ -38,7 +39,7 @@ def listener() -> Iterator[Listener]:
     seen: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             seen.append(self.path)
             body = json.dumps({"@context": {"name": "http://example.org/leaked"}}).encode()
             self.send_response(200)
@@ -69,10 +70,8 @@ class Fifo:
     def _wait(self) -> None:
         fd = os.open(self.path, os.O_WRONLY)  # blocks until a reader opens the other end
         self.opened.set()
-        try:
+        with contextlib.suppress(OSError):
             os.write(fd, b'{"@context": {"name": "http://example.org/leaked"}}')
-        except OSError:
-            pass
         os.close(fd)
 
     def close(self) -> bool:
@@ -103,7 +102,9 @@ def refused_everywhere(client: FlaskClient, body: bytes, media_type: str) -> str
     response = client.post("/validate", data=body, content_type=media_type)
     assert response.status_code == 400, response.get_data(as_text=True)
     submitted = client.post(
-        "/validate/submissions", data=body, content_type=media_type,
+        "/validate/submissions",
+        data=body,
+        content_type=media_type,
         headers={"Authorization": f"Bearer {TOKEN}"},
     )
     assert submitted.status_code == 400
@@ -111,12 +112,14 @@ def refused_everywhere(client: FlaskClient, body: bytes, media_type: str) -> str
 
 
 def jsonld(context: object) -> bytes:
-    return json.dumps({
-        "@context": context,
-        "@id": "https://w3id.org/apwps/id/organisations/leak",
-        "@type": "https://w3id.org/apwps/ontology#Organisation",
-        "name": "Leak",
-    }).encode()
+    return json.dumps(
+        {
+            "@context": context,
+            "@id": "https://w3id.org/apwps/id/organisations/leak",
+            "@type": "https://w3id.org/apwps/ontology#Organisation",
+            "name": "Leak",
+        }
+    ).encode()
 
 
 def test_remote_json_ld_contexts_are_never_fetched(client: FlaskClient, listener: Listener) -> None:
@@ -191,8 +194,12 @@ def test_nothing_of_a_refused_input_reaches_data(client: FlaskClient, app: Flask
     ]
     for body, media_type, status in cases:
         headers = auth if status != 401 else {"Authorization": "Bearer wrong"}
-        response = client.post("/validate/submissions", data=body, content_type=media_type, headers=headers)
+        response = client.post(
+            "/validate/submissions", data=body, content_type=media_type, headers=headers
+        )
         assert response.status_code == status, (status, response.get_data(as_text=True))
-    refused = client.post("/validate/submissions", data=cases[0][0], content_type="text/turtle", headers=auth)
+    refused = client.post(
+        "/validate/submissions", data=cases[0][0], content_type="text/turtle", headers=auth
+    )
     assert refused.get_json()["report"]["findings"][0]["field"] == "Member of"
     assert tree_digest(data_dir) == before

@@ -243,18 +243,17 @@ class SparqlStore(Store):
         )
 
     def load_nquads(self, data: bytes) -> None:
-        dataset = rdflib.Dataset()
-        dataset.parse(data=data, format="nquads")
-        union = rdflib.Graph()
-        for context in dataset.graphs():
-            if context.identifier == rdflib.URIRef("urn:x-rdflib:default"):
-                continue
-            graph = rdflib.Graph()
-            for triple in context:
-                graph.add(triple)
-                union.add(triple)
-            self.put_graph(str(context.identifier), graph.serialize(format="nt", encoding="utf-8"))
-        self.put_graph(None, union.serialize(format="nt", encoding="utf-8"))
+        """Each named graph, then their union into the default graph, read with Oxigraph: its
+        N-Quads parser keeps a blank node shared between graphs one node (rdflib's made one per
+        graph, so the union held such triples twice), and it reads a million quads in seconds."""
+        source = ox.Store()
+        source.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        for graph in sorted(g.value for g in source.named_graphs() if isinstance(g, ox.NamedNode)):
+            quads = source.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+            triples = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
+            self.put_graph(graph, triples or b"")
+        union: Any = source.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        self.put_graph(None, ox.serialize(union, format=ox.RdfFormat.N_TRIPLES) or b"")
 
     def counts(self) -> Counts:
         result = self.query(

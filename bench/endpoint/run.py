@@ -93,6 +93,9 @@ def start(
     if name == "apwps":
         command = [sys.executable, str(HERE / "serve_nq.py"), str(data), str(port)]
         path = "/sparql"
+    elif name == "inprocess":
+        command = [sys.executable, str(HERE / "inprocess.py"), str(data), str(port)]
+        path = "/sparql"
     elif name == "ceiling":
         command = [sys.executable, str(HERE / "ceiling.py"), str(port)]
         path = "/sparql"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -74,6 +75,22 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return rss / 1024, pss / 1024
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the process tree, including reaped children.
+    On a shared machine this is the steadier figure: wall time also counts waiting for a core."""
+    total = 0
+    for member in tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+    return total / _TICKS
+
+
 class Sampler:
     """Samples a process tree's memory every `interval_s` until stopped; keeps the peaks."""
 
@@ -113,6 +130,8 @@ class Run:
     returncode: int
     seconds: float
     marks: dict[str, float]
+    cpu_marks: dict[str, float]
+    cpu_seconds: float
     peak_rss_mb: float
     peak_pss_mb: float
     tail: list[str] = field(default_factory=list)
@@ -122,6 +141,8 @@ class Run:
             "returncode": self.returncode,
             "seconds": round(self.seconds, 2),
             "marks": {k: round(v, 2) for k, v in self.marks.items()},
+            "cpu_marks": {k: round(v, 2) for k, v in self.cpu_marks.items()},
+            "cpu_seconds": round(self.cpu_seconds, 2),
             "peak_rss_mb": round(self.peak_rss_mb),
             "peak_pss_mb": round(self.peak_pss_mb),
         }
@@ -150,6 +171,8 @@ def run_marked(
     )
     sampler = Sampler(process.pid)
     marks: dict[str, float] = {}
+    cpu_marks: dict[str, float] = {}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     tail: list[str] = []
     timer = threading.Timer(timeout_s, process.kill)
     timer.start()
@@ -162,14 +185,19 @@ def run_marked(
             for name, matches in markers.items():
                 if name not in marks and matches(line):
                     marks[name] = now
+                    cpu_marks[name] = cpu_s(process.pid)
     process.wait()
     timer.cancel()
     sampler.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Run(
         list(command),
         process.returncode,
         time.monotonic() - started,
         marks,
+        cpu_marks,
+        used,
         sampler.peak_rss_mb,
         sampler.peak_pss_mb,
         tail,

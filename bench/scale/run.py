@@ -88,20 +88,22 @@ def step_build(sizes: list[int], data: Path, consistency_max: int, timeout_s: fl
             log=data / f"build-{triples}.log",
             timeout_s=timeout_s,
         )
-        marks = run.marks
-        stages: dict[str, float | None] = {"load_s": marks.get("loaded")}
-        previous = "loaded"
-        for stage, mark in (
-            ("inference_s", "inferred"),
-            ("shacl_s", "validated"),
-            ("hermit_s", "consistent"),
-            ("write_s", "built"),
-        ):
-            if mark in marks and previous in marks:
-                stages[stage] = round(marks[mark] - marks[previous], 2)
-                previous = mark
-            else:
-                stages[stage] = None
+        stages: dict[str, float | None] = {}
+        for prefix, marks in (("", run.marks), ("cpu_", run.cpu_marks)):
+            loaded = marks.get("loaded")
+            stages[f"{prefix}load_s"] = round(loaded, 2) if loaded is not None else None
+            previous = "loaded"
+            for stage, mark in (
+                ("inference_s", "inferred"),
+                ("shacl_s", "validated"),
+                ("hermit_s", "consistent"),
+                ("write_s", "built"),
+            ):
+                if mark in marks and previous in marks:
+                    stages[prefix + stage] = round(marks[mark] - marks[previous], 2)
+                    previous = mark
+                else:
+                    stages[prefix + stage] = None
         built = next((line for line in run.tail if line.startswith("built ")), "")
         numbers = re.search(r"(\d+) files, (\d+) triples asserted, (\d+) inferred", built)
         save(

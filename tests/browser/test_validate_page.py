@@ -34,7 +34,9 @@ BAD = organisation(
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Process]:
     root = make_copy(tmp_path_factory.mktemp("project"))
-    process = start_server(built(root), tmp_path_factory.mktemp("log"), "--workers", "1", "--threads", "2")
+    process = start_server(
+        built(root), tmp_path_factory.mktemp("log"), "--workers", "1", "--threads", "2"
+    )
     yield process
     stop(process.process)
 
@@ -42,7 +44,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Process]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -77,7 +81,10 @@ def test_paste_see_the_grouped_report_fix_and_conform(page: Page, server: Proces
     member_of.locator("button.use-suggestion").first.click()
     assert "orgs:un-women" in page.input_value("#entry")
     # ...and fix the name by hand
-    page.fill("#entry", page.input_value("#entry").replace('"Example Institute" ;', '"Example Institute"@en ;'))
+    page.fill(
+        "#entry",
+        page.input_value("#entry").replace('"Example Institute" ;', '"Example Institute"@en ;'),
+    )
     page.click("#paste-validate")
     page.locator("#report").wait_for()
     assert page.locator("#report").get_attribute("data-conforms") == "true"
