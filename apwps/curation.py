@@ -18,13 +18,15 @@ import contextlib
 import difflib
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
 from apwps import formats, tabular
@@ -110,12 +112,29 @@ def submission_from_file(
     return Submission(str(path), data, chosen, graph_iri)
 
 
+_AXIOM_PREDICATES = {str(RDFS.subClassOf), str(RDFS.subPropertyOf), str(OWL.inverseOf)}
+_AXIOM_TYPES = {str(OWL.SymmetricProperty), str(OWL.TransitiveProperty)}
+
+
+def _is_axiom(quad: ox.Quad) -> bool:
+    """A triple the reasoner's rules use as a premise about the vocabulary (apwps.reason)."""
+    predicate = quad.predicate.value
+    return predicate in _AXIOM_PREDICATES or (
+        predicate == str(RDF.type) and getattr(quad.object, "value", None) in _AXIOM_TYPES
+    )
+
+
 def _ranked(wanted: str, keys: dict[str, str]) -> list[str]:
     """Keys close to `wanted`, best first: difflib's similarity, with a common beginning counting
     for more (`gbp` is nearer `gbr` than `sgp`) and ties in a stable order."""
     scored = []
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(wanted)
     for key in keys:
-        ratio = difflib.SequenceMatcher(None, wanted, key).ratio()
+        matcher.set_seq1(key)
+        if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
+            continue
+        ratio = matcher.ratio()
         if ratio >= 0.6:
             prefix = next(
                 (i for i, (a, b) in enumerate(zip(wanted, key, strict=False)) if a != b),
@@ -155,6 +174,39 @@ def read_prefixes(sources: Iterable[SourceFile]) -> dict[str, str]:
     return prefixes
 
 
+class PreparedQueryDataset(rdflib.Dataset):
+    """A dataset that parses each SPARQL text once. pySHACL sends the same SPARQL-based constraints
+    as text on every validation, and rdflib's parser takes tens of milliseconds per query; the
+    prepared form (rdflib's `prepareQuery`) is reused with new bindings, as rdflib intends."""
+
+    _prepared: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], Any]
+
+    def query(
+        self,
+        query_object: Any,
+        processor: Any = "sparql",
+        result: Any = "sparql",
+        initNs: Mapping[str, Any] | None = None,
+        initBindings: Mapping[str, Any] | None = None,
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        if isinstance(query_object, str) and processor == "sparql":
+            namespaces = dict(initNs) if initNs else dict(self.namespaces())
+            key = (
+                query_object,
+                kwargs.get("base"),
+                tuple(sorted((k, str(v)) for k, v in namespaces.items())),
+            )
+            cache = self.__dict__.setdefault("_prepared", {})
+            if key not in cache:
+                cache[key] = prepareQuery(query_object, initNs=namespaces, base=kwargs.get("base"))
+            query_object = cache[key]
+        return super().query(
+            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+        )
+
+
 class CurationContext:
     """The curated graph, prepared once for many fast validations (thread-safe)."""
 
@@ -166,7 +218,7 @@ class CurationContext:
         ontology_graphs = {s.graph_iri for s in sources if s.relative.startswith("ontology/")}
         self.shapes = rdflib.Graph()
         self.schema = rdflib.Graph()
-        self.data = rdflib.Dataset(default_union=True)
+        self.data = PreparedQueryDataset(default_union=True)
         self._schema_store = ox.Store()
         self._graphs: set[str] = set()
         for graph_name in store.named_graphs():
@@ -180,7 +232,8 @@ class CurationContext:
             self._graphs.add(graph_name.value)
             if graph_name.value in ontology_graphs:
                 to_rdflib_graph(quads, self.schema)
-                self._schema_store.extend(quads)
+                # the reasoner's rules read only the axioms: keep the entries' inference small
+                self._schema_store.extend(q for q in quads if _is_axiom(q))
         materialise(self._schema_store, _SCHEMA_INFERRED)
         self.prefixes = read_prefixes(sources)
         for name, namespace in self.prefixes.items():
@@ -229,7 +282,23 @@ class CurationContext:
 
     def validate(self, submissions: Sequence[Submission]) -> Report:
         """Validate the submissions' entries against the shapes, within the whole graph."""
-        return self.validate_parsed([self.parse(s) for s in submissions])
+        return self.validate_parsed([self.in_its_file(self.parse(s)) for s in submissions])
+
+    def in_its_file(self, entry: ParsedEntry) -> ParsedEntry:
+        """A pasted or posted entry that is a new version of a file of the project takes that
+        file's place (its graph), so the earlier version does not linger in the check."""
+        if not entry.submission.graph_iri.startswith(f"{self.settings.base_iri}graph/submitted/"):
+            return entry
+        for subject in entry.subjects:
+            location = self.location_of(str(subject)) if self.types_of(entry, subject) else None
+            if location is not None:
+                graph = graph_iri_for(
+                    self.settings.base_iri, f"data/{location[0]}/{location[1]}.ttl"
+                )
+                if graph in self._graphs:
+                    entry.submission = replace(entry.submission, graph_iri=graph)
+                return entry
+        return entry
 
     def validate_parsed(self, entries: Sequence[ParsedEntry]) -> Report:
         names: dict[str, tuple[str, int | None]] = {}

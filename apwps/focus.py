@@ -104,6 +104,10 @@ def read_plan(shapes: rdflib.Graph) -> TargetPlan | None:
         if p == RDF.type and s in implicit and o in (RDFS.Class, OWL.Class):
             continue
         targetless.add((s, p, o))
+    for shape in targeted:  # a shape known only by its targets must stay a shape without them
+        if not any(True for _ in shapes.objects(shape, RDF.type)):
+            kind = SH.PropertyShape if (shape, SH.path, None) in shapes else SH.NodeShape
+            targetless.add((shape, RDF.type, kind))
     return TargetPlan(sorted(targeted.values(), key=lambda t: str(t.shape)), targetless)
 
 

@@ -150,6 +150,12 @@ def _check(text: str) -> CheckedQuery:
     return CheckedQuery(text, form, "FROM" in words, _prefixes(found))
 
 
+def query_form(text: str) -> str | None:
+    """SELECT, CONSTRUCT, DESCRIBE or ASK: the form of a query, read from its tokens."""
+    words = (value.upper() for kind, value in tokens(unescape(text)) if kind == "word")
+    return next((w for w in words if w in FORMS), None)
+
+
 def _prefixes(found: list[tuple[str, str]]) -> dict[str, str]:
     """`PREFIX p: <iri>` declarations, to write answers with the same prefixes."""
     prefixes: dict[str, str] = {}

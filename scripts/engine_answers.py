@@ -1,14 +1,16 @@
 """Comparing two servers' answers to the same request, as an engine-neutrality check needs.
 
 Answers are compared parsed, never as bytes: SPARQL JSON results as multisets of rows (ordered lists
-when the request fixes the order), graphs by isomorphism, errors by status and error code. When
-two answers differ, the known ways in which engines write the same value differently are applied
-one at a time (`NORMALISATIONS`); an answer that agrees only after some of them is reported with
-their names, so every difference that is let through is named, and any other one is not.
+when the request fixes the order), graphs as multisets of triples with each blank node named by
+its surroundings, errors by status and error code. When two answers differ, the known ways in
+which engines write the same value differently are applied one at a time (`NORMALISATIONS`); an
+answer that agrees only after some of them is reported with their names, so every difference that
+is let through is named, and any other one is not.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -17,7 +19,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import rdflib
-from rdflib.compare import graph_diff, to_isomorphic
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 Term = tuple[str, ...]  # ("uri", iri) | ("bnode",) | ("literal", lexical, datatype, lang)
@@ -87,14 +88,6 @@ def rdf_term(node: rdflib.term.Node) -> Term:
     if datatype == XSD + "string":
         datatype = ""
     return ("literal", str(node), datatype, (node.language or "").lower())
-
-
-def _rdf_node(term: Term, original: rdflib.term.Node) -> rdflib.term.Node:
-    if term[0] != "literal":
-        return original
-    return rdflib.Literal(
-        term[1], lang=term[3] or None, datatype=rdflib.URIRef(term[2]) if term[2] else None
-    )
 
 
 @dataclass
@@ -186,41 +179,72 @@ def compare_results(ours: bytes, theirs: bytes, *, ordered: bool = False) -> Out
     )
 
 
-def _graph(body: bytes, content_type: str) -> rdflib.Graph:
-    fmt = "nt" if "n-triples" in content_type else "turtle"
-    return rdflib.Graph().parse(data=body.decode("utf-8"), format=fmt)
+Triple = tuple[Term, Term, Term]
 
 
-def _normalised_graph(graph: rdflib.Graph, normalise: Callable[[Term], Term]) -> rdflib.Graph:
-    result = rdflib.Graph()
-    for s, p, o in graph:
-        result.add((s, p, _rdf_node(normalise(rdf_term(o)), o)))
-    return result
+def _graph(reply: Reply) -> list[Triple]:
+    """The triples of an RDF answer, blank nodes as ("bnode", label) to tell them apart."""
+    fmt = "nt" if "n-triples" in reply.content_type else "turtle"
+    graph = rdflib.Graph().parse(data=reply.body.decode("utf-8"), format=fmt)
+
+    def term(node: rdflib.term.Node) -> Term:
+        return ("bnode", str(node)) if isinstance(node, rdflib.BNode) else rdf_term(node)
+
+    return [(term(s), term(p), term(o)) for s, p, o in graph]
+
+
+def _canonical(triples: list[Triple], rounds: int = 4) -> Counter[Triple]:
+    """The triples with each blank node named by its surroundings (colour refinement, as in
+    Weisfeiler-Lehman): isomorphic graphs give equal results, and it runs in linear time where
+    exact isomorphism on symmetric graphs (OWL lists, SHACL shapes) may not finish."""
+    colour: dict[Term, str] = {t: "_" for triple in triples for t in triple if t[0] == "bnode"}
+
+    def name(term: Term) -> Term:
+        return ("bnode", colour[term]) if term[0] == "bnode" else term
+
+    for _ in range(rounds):
+        around: dict[Term, list[str]] = {node: [] for node in colour}
+        for s, p, o in triples:
+            if s in around:
+                around[s].append(f"out {p} {name(o)}")
+            if o in around:
+                around[o].append(f"in {p} {name(s)}")
+        colour = {
+            node: hashlib.sha256("\n".join(sorted(parts)).encode()).hexdigest()[:16]
+            for node, parts in around.items()
+        }
+    return Counter((name(s), p, name(o)) for s, p, o in triples)
+
+
+def _show_triple(triple: Triple) -> str:
+    return " ".join("_:b" if t[0] == "bnode" else _show((("", t),))[2:] for t in triple)
 
 
 def compare_graphs(ours: Reply, theirs: Reply) -> Outcome:
-    """Two RDF graphs, blank nodes matched by isomorphism."""
-    our_graph = _graph(ours.body, ours.content_type)
-    their_graph = _graph(theirs.body, theirs.content_type)
-    detail = f"{len(our_graph)} / {len(their_graph)} triples"
-    if to_isomorphic(our_graph) == to_isomorphic(their_graph):
-        return Outcome("same", f"{len(our_graph)} triples")
+    """Two RDF graphs, blank nodes matched by their surroundings."""
+    our_triples, their_triples = _graph(ours), _graph(theirs)
+    detail = f"{len(our_triples)} triples"
+    if _canonical(our_triples) == _canonical(their_triples):
+        return Outcome("same", detail)
     used: list[str] = []
     for name, (_, normalise) in NORMALISATIONS.items():
-        ours_n = _normalised_graph(our_graph, normalise)
-        theirs_n = _normalised_graph(their_graph, normalise)
-        if to_isomorphic(ours_n) != to_isomorphic(our_graph) or to_isomorphic(
-            theirs_n
-        ) != to_isomorphic(their_graph):
+        changed = (
+            [(s, p, normalise(o)) for s, p, o in our_triples],
+            [(s, p, normalise(o)) for s, p, o in their_triples],
+        )
+        if changed != (our_triples, their_triples):
             used.append(name)
-            our_graph, their_graph = ours_n, theirs_n
-            if to_isomorphic(our_graph) == to_isomorphic(their_graph):
-                return Outcome("normalised", f"{len(our_graph)} triples", tuple(used))
-    _, only_ours, only_theirs = graph_diff(to_isomorphic(our_graph), to_isomorphic(their_graph))
-    for label, part in (("only embedded", only_ours), ("only remote", only_theirs)):
-        if len(part):
-            s, p, o = next(iter(part))
-            detail += f"; {label}: {len(part)}, e.g. {s.n3()} {p.n3()} {o.n3()}"
+            our_triples, their_triples = changed
+            if _canonical(our_triples) == _canonical(their_triples):
+                return Outcome("normalised", detail, tuple(used))
+    detail = f"{len(our_triples)} / {len(their_triples)} triples"
+    our_set, their_set = _canonical(our_triples), _canonical(their_triples)
+    for label, part in (
+        ("only embedded", our_set - their_set),
+        ("only remote", their_set - our_set),
+    ):
+        if part:
+            detail += f"; {label}: {sum(part.values())}, e.g. {_show_triple(next(iter(part)))}"
     return Outcome("differs", detail, tuple(used))
 
 

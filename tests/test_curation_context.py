@@ -221,3 +221,14 @@ def test_planned_targets_find_what_pyshacl_finds_by_itself() -> None:
     key = lambda f: (f.entry, f.field, f.constraint, f.message)  # noqa: E731
     assert sorted(map(key, got.findings)) == sorted(map(key, expected.findings))
     assert {f.field for f in got.findings} >= {"Name", "Status", "Flag", "Comment", "Description"}
+
+
+def test_a_pasted_new_version_of_an_entry_replaces_its_file() -> None:
+    """Posted or pasted (not from a file of the project), an entry whose IRI names a file of the
+    project is checked in that file's place."""
+    path = shared_project() / "data" / "organisations" / "acled.ttl"
+    changed = "\n".join(
+        line for line in path.read_text(encoding="utf-8").splitlines() if "rdfs:label" not in line
+    )
+    report = shared_context().validate([submission(changed, name="pasted")])
+    assert ("Violation", "Name", "minCount", None) in summary(report.findings)

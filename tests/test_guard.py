@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from apwps.errors import QueryError, QueryRefused
-from apwps.guard import check, tokens, unescape
+from apwps.guard import check, query_form, tokens, unescape
 
 LIMIT = 20_000
 
@@ -114,3 +114,9 @@ def test_tokens_keep_iris_strings_and_comments_apart() -> None:
     assert ("string", '"x # y"') in found
     assert all(kind != "comment" for kind, _ in found)
     assert unescape("\\u0041\\U00000042") == "AB"
+
+
+def test_query_form_ignores_comments_and_strings() -> None:
+    text = '# addressed: ADD, INSERT\nPREFIX a: <http://a/>\nASK { ?s a:p "SELECT" }'
+    assert query_form(text) == "ASK"
+    assert query_form("nothing here") is None

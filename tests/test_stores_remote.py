@@ -28,6 +28,8 @@ AD_HOC = [
     "ORDER BY ?s ?label LIMIT 40",
     "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) } ORDER BY ?s ?p ?o",
     f"ASK {{ ?c a <{APWPS}Country> }}",
+    # SPARQLWrapper once took "addressed" in a comment for the update ADD and sent an update:
+    f"# countries addressed by name\nSELECT ?c WHERE {{ ?c a <{APWPS}Country> }} ORDER BY ?c",
     f"CONSTRUCT {{ ?c a <{APWPS}Country> }} WHERE {{ ?c a <{APWPS}Country> }}",
     f"DESCRIBE ?c WHERE {{ ?c a <{APWPS}Country> }} ORDER BY ?c LIMIT 2",
 ]

@@ -23,7 +23,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from apwps.binding import with_values
 from apwps.errors import QueryError, QueryTimeout, StoreError
 from apwps.formats import Format
-from apwps.guard import CheckedQuery
+from apwps.guard import CheckedQuery, query_form
 from apwps.results import chunks, take
 from apwps.stores.base import (
     Answer,
@@ -73,7 +73,7 @@ class SparqlStore(Store):
         self.timeout_s = timeout_s
         self.user = user
         self._password = password
-        self._basic = False  # the Graph Store asked for Basic rather than Digest credentials
+        self._credentials: AuthBase | None = None  # learnt from the Graph Store's challenge
         self.description = f"SPARQL engine at {query_url}"
 
     def _wrapper(self, text: str) -> SPARQLWrapper:
@@ -84,6 +84,9 @@ class SparqlStore(Store):
         wrapper.setOnlyConneg(True)
         wrapper.setTimeout(int(max(1, self.timeout_s)))
         wrapper.setQuery(text)
+        # SPARQLWrapper guesses the form from the text and takes "addressed" in a comment for ADD
+        # (and would send the query as an update): the guard's tokenizer knows it.
+        wrapper.queryType = query_form(text) or "SELECT"
         return wrapper
 
     def _fail(self, exc: BaseException) -> StoreError:
@@ -199,29 +202,31 @@ class SparqlStore(Store):
 
     # --- loading -------------------------------------------------------------------------------
 
-    def _auth(self) -> AuthBase | None:
+    def _auth(self, url: str) -> AuthBase | None:
+        """Credentials in the scheme the Graph Store asks for (Digest or Basic). A bodiless HEAD
+        learns the scheme, and a Digest nonce, first: engines such as Virtuoso answer 401 and close
+        the connection before reading a large body sent without credentials."""
         if not self.user:
             return None
-        if self._basic:
-            return HTTPBasicAuth(self.user, self._password)
-        return HTTPDigestAuth(self.user, self._password)
+        if self._credentials is None:
+            digest = HTTPDigestAuth(self.user, self._password)
+            probe = requests.head(url, auth=digest, timeout=self.timeout_s)
+            challenge = probe.headers.get("WWW-Authenticate", "").lower()
+            basic = probe.status_code == 401 and challenge.startswith("basic")
+            self._credentials = HTTPBasicAuth(self.user, self._password) if basic else digest
+        return self._credentials
 
     def _send(self, method: str, url: str, body: bytes, content_type: str) -> None:
-        """One Graph Store request, with credentials when configured (requests, unlike urllib,
-        reads the 401 an engine sends before it has read a large body, then answers it)."""
-        headers = {"Content-Type": content_type}
-
-        def attempt() -> requests.Response:
-            return requests.request(
-                method, url, data=body, headers=headers, auth=self._auth(), timeout=self.timeout_s
-            )
-
+        """One Graph Store request, with credentials when configured."""
         try:
-            response = attempt()
-            challenge = response.headers.get("WWW-Authenticate", "").lower()
-            if response.status_code == 401 and self.user and challenge.startswith("basic"):
-                self._basic = True
-                response = attempt()
+            response = requests.request(
+                method,
+                url,
+                data=body,
+                headers={"Content-Type": content_type},
+                auth=self._auth(url),
+                timeout=self.timeout_s,
+            )
         except requests.RequestException as exc:
             raise StoreError(f"the SPARQL engine at {url} cannot be reached: {exc}") from exc
         if response.status_code >= 400:

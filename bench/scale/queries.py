@@ -92,33 +92,36 @@ def suite(kind: str, base: str, triples: int, runs: int) -> dict[str, Any]:
 
     picks = samples(triples)
     picks["country"] = countries(post)
-    results: dict[str, Any] = {}
-    for name, (template, accept) in SPARQL.items():
+    Send = Callable[[int], requests.Response]
 
-        def send(i: int, template: str = template, accept: str = accept) -> requests.Response:
+    def sparql(template: str, accept: str) -> Send:
+        def send(i: int) -> requests.Response:
             values = {key: options[i % len(options)] for key, options in picks.items()}
             return post(PREFIXES + template.format(**values) + f"\n# run {i}", accept)
 
-        results[name] = latency(send, runs)
-    for name, text in named_queries():
-        if kind == "apwps":
+        return send
 
-            def send(i: int, name: str = name) -> requests.Response:
-                # no If-None-Match is sent, so the server evaluates the query every time
+    def named(name: str, text: str) -> Send:
+        def send(i: int) -> requests.Response:
+            if kind == "apwps":  # no If-None-Match is sent: the server evaluates it every time
                 return session.get(f"{base}/queries/{name}", headers={"Accept": JSON}, timeout=600)
+            return post(text + f"\n# run {i}")
 
-        else:
+        return send
 
-            def send(i: int, text: str = text) -> requests.Response:
-                return post(text + f"\n# run {i}")
+    def page(accept: str) -> Send:
+        def send(i: int) -> requests.Response:
+            path = picks["pub"][i % len(picks["pub"])][len("https://w3id.org/apwps") :]
+            return session.get(base + path, headers={"Accept": accept}, timeout=600)
 
-        results[f"named:{name}"] = latency(send, runs)
+        return send
+
+    results: dict[str, Any] = {}
+    for name, (template, accept) in SPARQL.items():
+        results[name] = latency(sparql(template, accept), runs)
+    for name, text in named_queries():
+        results[f"named:{name}"] = latency(named(name, text), runs)
     if kind == "apwps":
-        for name, accept in (("page-html", "text/html"), ("page-turtle", "text/turtle")):
-
-            def send(i: int, accept: str = accept) -> requests.Response:
-                path = picks["pub"][i % len(picks["pub"])][len("https://w3id.org/apwps") :]
-                return session.get(base + path, headers={"Accept": accept}, timeout=600)
-
-            results[name] = latency(send, runs)
+        results["page-html"] = latency(page("text/html"), runs)
+        results["page-turtle"] = latency(page("text/turtle"), runs)
     return results
