@@ -1,11 +1,11 @@
 """Comparing two servers' answers to the same request, as an engine-neutrality check needs.
 
 Answers are compared parsed, never as bytes: SPARQL JSON results as multisets of rows (ordered lists
-when the request fixes the order), graphs as multisets of triples with each blank node named by
-its surroundings, errors by status and error code. When two answers differ, the known ways in
-which engines write the same value differently are applied one at a time (`NORMALISATIONS`); an
-answer that agrees only after some of them is reported with their names, so every difference that
-is let through is named, and any other one is not.
+when the request fixes the order), graphs as multisets of triples with each blank node named by its
+surroundings, errors by status and error code. When two answers differ, the known ways in which
+engines write the same answer differently (`NORMALISATIONS`) are tried, the smallest combination
+first; an answer that agrees only after some of them is reported with their names, so every
+difference that is let through is named, and any other one is not.
 """
 
 from __future__ import annotations
@@ -16,12 +16,15 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import combinations
 from typing import Any
 
 import rdflib
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-Term = tuple[str, ...]  # ("uri", iri) | ("bnode",) | ("literal", lexical, datatype, lang)
+Term = tuple[str, ...]  # ("uri", iri) | ("bnode", label) | ("literal", lexical, datatype, lang)
+Row = tuple[tuple[str, Term], ...]
+Triple = tuple[Term, Term, Term]
 
 
 def _significant(lexical: str, digits: int) -> str:
@@ -30,38 +33,57 @@ def _significant(lexical: str, digits: int) -> str:
         value = Decimal(lexical)
     except InvalidOperation:
         return lexical
-    if not value.is_finite() or value == 0:
-        return str(value.normalize()) if value.is_finite() else lexical
+    if not value.is_finite():
+        return lexical
+    if value == 0:
+        return "0"
     rounded = round(value, digits - value.adjusted() - 1)
     return format(rounded.normalize(), "f")
 
 
-def _decimal_15(term: Term) -> Term:
+def _decimal_15(term: Term) -> Term | None:
     if term[0] == "literal" and term[2] == XSD + "decimal":
-        return (*term[:1], _significant(term[1], 15), *term[2:])
+        return ("literal", _significant(term[1], 15), term[2], term[3])
     return term
 
 
-def _double_6(term: Term) -> Term:
+def _double_6(term: Term) -> Term | None:
     if term[0] == "literal" and term[2] in (XSD + "double", XSD + "float"):
-        return (*term[:1], _significant(term[1], 6), *term[2:])
+        return ("literal", _significant(term[1], 6), term[2], term[3])
     return term
 
 
-def _boolean_as_integer(term: Term) -> Term:
-    if term[0] == "literal" and term[2] == XSD + "boolean" and term[1] in ("true", "false"):
-        return ("literal", "1" if term[1] == "true" else "0", XSD + "integer", "")
+def _boolean_as_integer(term: Term) -> Term | None:
+    if term[0] == "literal" and term[2] == XSD + "boolean":
+        return ("literal", "1" if term[1] in ("true", "1") else "0", XSD + "integer", "")
     return term
 
 
-# name -> (what it forgives, the function); the docs (docs/engines.md) explain each one.
-NORMALISATIONS: dict[str, tuple[str, Callable[[Term], Term]]] = {
-    "decimal-15-digits": ("xsd:decimal compared at 15 significant digits", _decimal_15),
-    "double-6-digits": ("xsd:double compared at 6 significant digits", _double_6),
-    "boolean-as-integer": (
-        "xsd:boolean true/false compared as xsd:integer 1/0",
-        _boolean_as_integer,
+def _no_language(term: Term) -> Term | None:
+    if term[0] == "literal" and term[3]:
+        return ("literal", term[1], "", "")
+    return term
+
+
+def _empty_as_unbound(term: Term) -> Term | None:
+    return None if term == ("literal", "", "", "") else term
+
+
+# name -> (what it lets through, what it does to a term; None drops the binding or triple).
+# docs/engines.md says which engine behaviour each one stands for.
+NORMALISATIONS: dict[str, tuple[str, Callable[[Term], Term | None]]] = {
+    "decimal-15-digits": ("xsd:decimal values compared at 15 significant digits", _decimal_15),
+    "double-6-digits": ("xsd:double values compared at 6 significant digits", _double_6),
+    "boolean-as-integer": ("xsd:boolean compared as xsd:integer 1 or 0", _boolean_as_integer),
+    "concat-language": ("language tags ignored (GROUP_CONCAT and CONCAT results)", _no_language),
+    "empty-concat": (
+        'a "" binding counted as unbound (GROUP_CONCAT of nothing)',
+        _empty_as_unbound,
     ),
+}
+DUPLICATES = "duplicate-rows"  # the rows compared as a set: alternative paths (a|b) repeat rows
+EXPLAINED = {name: text for name, (text, _) in NORMALISATIONS.items()} | {
+    DUPLICATES: "rows compared as a set (duplicates ignored)"
 }
 
 
@@ -71,7 +93,7 @@ def json_term(value: dict[str, Any]) -> Term:
     if kind == "uri":
         return ("uri", value["value"])
     if kind == "bnode":
-        return ("bnode",)
+        return ("bnode", "")  # labels are the engine's own: only that it is a blank node counts
     datatype = value.get("datatype", "")
     if datatype == XSD + "string":
         datatype = ""
@@ -82,7 +104,7 @@ def rdf_term(node: rdflib.term.Node) -> Term:
     if isinstance(node, rdflib.URIRef):
         return ("uri", str(node))
     if isinstance(node, rdflib.BNode):
-        return ("bnode",)
+        return ("bnode", str(node))
     assert isinstance(node, rdflib.Literal)
     datatype = str(node.datatype or "")
     if datatype == XSD + "string":
@@ -111,7 +133,24 @@ class Reply:
     truncated: bool
 
 
-def _rows(body: bytes) -> tuple[list[str], list[tuple[tuple[str, Term], ...]] | bool]:
+def _subsets(names: list[str]) -> list[tuple[str, ...]]:
+    return [combo for size in range(1, len(names) + 1) for combo in combinations(names, size)]
+
+
+def _normalise_rows(rows: list[Row], names: tuple[str, ...]) -> list[Row]:
+    for name in names:
+        if name == DUPLICATES:
+            rows = list(dict.fromkeys(rows))
+            continue
+        change = NORMALISATIONS[name][1]
+        rows = [
+            tuple(sorted((var, t) for var, term in row if (t := change(term)) is not None))
+            for row in rows
+        ]
+    return rows
+
+
+def _rows(body: bytes) -> tuple[list[str], list[Row] | bool]:
     data = json.loads(body)
     if "boolean" in data:
         return [], bool(data["boolean"])
@@ -122,23 +161,21 @@ def _rows(body: bytes) -> tuple[list[str], list[tuple[tuple[str, Term], ...]] | 
     return list(data["head"]["vars"]), rows
 
 
-def _apply(rows: list[Any], normalise: Callable[[Term], Term]) -> list[Any]:
-    return [tuple(sorted((name, normalise(term)) for name, term in row)) for row in rows]
+def _show_term(term: Term) -> str:
+    if term[0] == "uri":
+        return term[1]
+    if term[0] == "bnode":
+        return "_:b"
+    if term[2]:
+        return f'"{term[1]}"^^<{term[2]}>'
+    return f'"{term[1]}"' + (f"@{term[3]}" if term[3] else "")
 
 
-def _show(row: tuple[tuple[str, Term], ...]) -> str:
-    parts = []
-    for name, term in row:
-        text = term[1] if len(term) > 1 else "_:b"
-        if term[0] == "literal" and term[2]:
-            text = f'"{text}"^^<{term[2]}>'
-        elif term[0] == "literal":
-            text = f'"{text}"' + (f"@{term[3]}" if term[3] else "")
-        parts.append(f"?{name}={text}")
-    return " ".join(parts)
+def _show(row: Row) -> str:
+    return " ".join(f"?{name}={_show_term(term)}" for name, term in row)
 
 
-def _compare_lists(ours: list[Any], theirs: list[Any], ordered: bool) -> bool:
+def _agree(ours: list[Row], theirs: list[Row], ordered: bool) -> bool:
     return ours == theirs if ordered else Counter(ours) == Counter(theirs)
 
 
@@ -151,46 +188,33 @@ def compare_results(ours: bytes, theirs: bytes, *, ordered: bool = False) -> Out
         return Outcome("same" if same else "differs", f"ASK {our_rows} / {their_rows}")
     if our_vars != their_vars:
         return Outcome("differs", f"variables {our_vars} / {their_vars}")
-    if _compare_lists(our_rows, their_rows, ordered):
+    if _agree(our_rows, their_rows, ordered):
         return Outcome("same", f"{len(our_rows)} rows")
-    used: list[str] = []
-    for name, (_, normalise) in NORMALISATIONS.items():
-        changed = _apply(our_rows, normalise), _apply(their_rows, normalise)
-        if changed != (our_rows, their_rows):
-            used.append(name)
-            our_rows, their_rows = changed
-            if _compare_lists(our_rows, their_rows, ordered):
-                return Outcome("normalised", f"{len(our_rows)} rows", tuple(used))
-    if not ordered or sorted(our_rows) != sorted(their_rows):
-        missing = Counter(our_rows) - Counter(their_rows)
-        extra = Counter(their_rows) - Counter(our_rows)
-        detail = f"{len(our_rows)} rows / {len(their_rows)} rows"
-        if missing:
-            detail += f"; only embedded: {sum(missing.values())}, e.g. {_show(next(iter(missing)))}"
-        if extra:
-            detail += f"; only remote: {sum(extra.values())}, e.g. {_show(next(iter(extra)))}"
-        return Outcome("differs", detail, tuple(used))
-    first = next(i for i, (a, b) in enumerate(zip(our_rows, their_rows, strict=True)) if a != b)
-    return Outcome(
-        "differs",
-        f"same {len(our_rows)} rows in another order; first difference at row {first + 1}: "
-        f"{_show(our_rows[first])} / {_show(their_rows[first])}",
-        tuple(used),
-    )
-
-
-Triple = tuple[Term, Term, Term]
+    for names in _subsets([*NORMALISATIONS, DUPLICATES]):
+        if _agree(_normalise_rows(our_rows, names), _normalise_rows(their_rows, names), ordered):
+            return Outcome("normalised", f"{len(our_rows)} / {len(their_rows)} rows", names)
+    detail = f"{len(our_rows)} / {len(their_rows)} rows"
+    missing = Counter(our_rows) - Counter(their_rows)
+    extra = Counter(their_rows) - Counter(our_rows)
+    if not missing and not extra:
+        first = next(i for i, (a, b) in enumerate(zip(our_rows, their_rows, strict=True)) if a != b)
+        return Outcome(
+            "differs",
+            f"{detail} in another order; first difference at row {first + 1}: "
+            f"{_show(our_rows[first])} / {_show(their_rows[first])}",
+        )
+    if missing:
+        detail += f"; only embedded: {sum(missing.values())}, e.g. {_show(next(iter(missing)))}"
+    if extra:
+        detail += f"; only remote: {sum(extra.values())}, e.g. {_show(next(iter(extra)))}"
+    return Outcome("differs", detail)
 
 
 def _graph(reply: Reply) -> list[Triple]:
     """The triples of an RDF answer, blank nodes as ("bnode", label) to tell them apart."""
     fmt = "nt" if "n-triples" in reply.content_type else "turtle"
     graph = rdflib.Graph().parse(data=reply.body.decode("utf-8"), format=fmt)
-
-    def term(node: rdflib.term.Node) -> Term:
-        return ("bnode", str(node)) if isinstance(node, rdflib.BNode) else rdf_term(node)
-
-    return [(term(s), term(p), term(o)) for s, p, o in graph]
+    return [(rdf_term(s), rdf_term(p), rdf_term(o)) for s, p, o in graph]
 
 
 def _canonical(triples: list[Triple], rounds: int = 4) -> Counter[Triple]:
@@ -216,62 +240,71 @@ def _canonical(triples: list[Triple], rounds: int = 4) -> Counter[Triple]:
     return Counter((name(s), p, name(o)) for s, p, o in triples)
 
 
-def _show_triple(triple: Triple) -> str:
-    return " ".join("_:b" if t[0] == "bnode" else _show((("", t),))[2:] for t in triple)
+def _normalise_triples(triples: list[Triple], names: tuple[str, ...]) -> list[Triple]:
+    for name in names:
+        change = NORMALISATIONS[name][1]
+        triples = [(s, p, t) for s, p, o in triples if (t := change(o)) is not None]
+    return triples
 
 
 def compare_graphs(ours: Reply, theirs: Reply) -> Outcome:
     """Two RDF graphs, blank nodes matched by their surroundings."""
     our_triples, their_triples = _graph(ours), _graph(theirs)
-    detail = f"{len(our_triples)} triples"
-    if _canonical(our_triples) == _canonical(their_triples):
-        return Outcome("same", detail)
-    used: list[str] = []
-    for name, (_, normalise) in NORMALISATIONS.items():
-        changed = (
-            [(s, p, normalise(o)) for s, p, o in our_triples],
-            [(s, p, normalise(o)) for s, p, o in their_triples],
-        )
-        if changed != (our_triples, their_triples):
-            used.append(name)
-            our_triples, their_triples = changed
-            if _canonical(our_triples) == _canonical(their_triples):
-                return Outcome("normalised", detail, tuple(used))
     detail = f"{len(our_triples)} / {len(their_triples)} triples"
+    if _canonical(our_triples) == _canonical(their_triples):
+        return Outcome("same", f"{len(our_triples)} triples")
+    for names in _subsets(list(NORMALISATIONS)):
+        if _canonical(_normalise_triples(our_triples, names)) == _canonical(
+            _normalise_triples(their_triples, names)
+        ):
+            return Outcome("normalised", detail, names)
     our_set, their_set = _canonical(our_triples), _canonical(their_triples)
     for label, part in (
         ("only embedded", our_set - their_set),
         ("only remote", their_set - our_set),
     ):
         if part:
-            detail += f"; {label}: {sum(part.values())}, e.g. {_show_triple(next(iter(part)))}"
-    return Outcome("differs", detail, tuple(used))
+            example = " ".join(_show_term(t) for t in next(iter(part)))
+            detail += f"; {label}: {sum(part.values())}, e.g. {example}"
+    return Outcome("differs", detail)
+
+
+def _error_code(reply: Reply) -> str:
+    try:
+        return str(json.loads(reply.body).get("error", ""))
+    except ValueError:
+        return ""
 
 
 def compare_errors(ours: Reply, theirs: Reply) -> Outcome:
-    """Two error answers: the status and the envelope's error code must agree; messages may not."""
-
-    def code(reply: Reply) -> str:
-        try:
-            return str(json.loads(reply.body).get("error", ""))
-        except ValueError:
-            return ""
-
-    pair = f"{ours.status} {code(ours)} / {theirs.status} {code(theirs)}"
-    if ours.status == theirs.status and code(ours) == code(theirs):
+    """Two answers of which one at least is an error: the status and the envelope's error code
+    must agree; the messages may not."""
+    pair = f"{ours.status} {_error_code(ours)} / {theirs.status} {_error_code(theirs)}".strip()
+    if ours.status == theirs.status and _error_code(ours) == _error_code(theirs):
         return Outcome("same", pair)
-    return Outcome("differs", pair)
+    message = theirs if theirs.status >= 400 else ours
+    try:
+        text = str(json.loads(message.body).get("message", ""))
+    except ValueError:
+        text = message.body[:200].decode("utf-8", "replace")
+    return Outcome("differs", f"{pair}: {' '.join(text.split())[:220]}")
+
+
+def compare_heads(ours: Reply, theirs: Reply) -> Outcome:
+    """Only how many rows were written and whether the answer was cut (which rows may differ)."""
+    pair = f"{ours.rows} rows, cut {ours.truncated} / {theirs.rows} rows, cut {theirs.truncated}"
+    same = (ours.status, ours.rows, ours.truncated) == (
+        theirs.status,
+        theirs.rows,
+        theirs.truncated,
+    )
+    return Outcome("same" if same else "differs", pair)
 
 
 def compare(ours: Reply, theirs: Reply, *, ordered: bool = False) -> Outcome:
     """Any two answers to the same request, by what they are."""
     if ours.status >= 400 or theirs.status >= 400:
         return compare_errors(ours, theirs)
-    heads = ""
-    if (ours.rows, ours.truncated) != (theirs.rows, theirs.truncated):
-        heads = (
-            f"; rows header {ours.rows} / {theirs.rows}, cut {ours.truncated} / {theirs.truncated}"
-        )
     if "sparql-results+json" in ours.content_type:
         outcome = compare_results(ours.body, theirs.body, ordered=ordered)
     elif any(t in ours.content_type for t in ("turtle", "n-triples")):
@@ -284,8 +317,8 @@ def compare(ours: Reply, theirs: Reply, *, ordered: bool = False) -> Outcome:
         outcome = Outcome(
             "same" if same else "differs", f"{len(ours.body)} / {len(theirs.body)} bytes"
         )
-    if heads and outcome.verdict != "differs":
-        outcome = Outcome("differs", outcome.detail + heads, outcome.normalisations)
-    elif heads:
-        outcome.detail += heads
+    if (ours.rows, ours.truncated) != (theirs.rows, theirs.truncated):
+        outcome.detail += f"; rows header {ours.rows} / {theirs.rows}"
+        if outcome.verdict == "same":
+            outcome.verdict = "differs"
     return outcome

@@ -32,13 +32,13 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 import requests
-from engine_answers import NORMALISATIONS, Outcome, Reply, compare
-from engine_probes import JSON, PROBES, Probe
+from engine_answers import EXPLAINED, Outcome, Reply, compare, compare_heads
+from engine_probes import ENGINE_DEFECTS, JSON, PROBES, Probe
 
 from apwps.catalogue import Catalogue
 
@@ -128,7 +128,14 @@ def virtuoso_ini(
         # Virtuoso cuts every answer at ResultSetMaxRows without saying so, and answers a query
         # that runs past MaxQueryExecutionTime with whatever it has found, as HTTP 200: both must
         # lie beyond the server's own max_result_rows and query_time_limit_ms (docs/engines.md).
-        "SPARQL": {"ResultSetMaxRows": str(max_rows), "MaxQueryExecutionTime": str(time_limit_s)},
+        # MaxQueryCostEstimationTime refuses queries whose *estimated* cost is high before they
+        # run (one named query is estimated at 3,000 s and runs in milliseconds): the server's
+        # own time limit governs instead.
+        "SPARQL": {
+            "ResultSetMaxRows": str(max_rows),
+            "MaxQueryExecutionTime": str(time_limit_s),
+            "MaxQueryCostEstimationTime": "0",
+        },
     }
     section = ""
     out = []
@@ -179,16 +186,31 @@ class Virtuoso:
         answer.raise_for_status()
         return [b["g"]["value"] for b in answer.json()["results"]["bindings"]]
 
-    def configure_host(self) -> list[str]:
-        """A default graph for this host (the union's home), and Virtuoso's own graphs hidden from
-        GRAPH ?g; returns the hidden ones."""
-        system = self.graphs()  # a fresh database holds only Virtuoso's own graphs
-        defines = " ".join(f"define input:named-graph-exclude <{g}>" for g in system)
+    def _defines(self, defines: str) -> None:
         self.isql(
-            "INSERT INTO DB.DBA.SYS_SPARQL_HOST (SH_HOST, SH_GRAPH_URI, SH_DEFINES) "
-            f"VALUES ('127.0.0.1:{self.http_port}', '{UNION_GRAPH}', '{defines}');"
+            f"UPDATE DB.DBA.SYS_SPARQL_HOST SET SH_DEFINES = '{defines}' "
+            f"WHERE SH_HOST = '127.0.0.1:{self.http_port}';"
         )
+
+    def prepare_host(self) -> list[str]:
+        """Before publishing: a default graph for this host, which the Graph Store's `?default`
+        writes the union into and queries without FROM read; Virtuoso's own graphs (all that a
+        fresh database holds) hidden from GRAPH ?g. Returns those."""
+        system = self.graphs()
+        self.isql(
+            "INSERT INTO DB.DBA.SYS_SPARQL_HOST (SH_HOST, SH_GRAPH_URI) "
+            f"VALUES ('127.0.0.1:{self.http_port}', '{UNION_GRAPH}');"
+        )
+        self._defines(" ".join(f"define input:named-graph-exclude <{g}>" for g in system))
         return system
+
+    def name_graphs(self) -> int:
+        """After publishing: GRAPH ?g ranges over exactly the published graphs, not over the
+        union's graph too (excluding that one would empty the default graph as well). Run again
+        after every publish that adds or removes a graph. Returns how many graphs are named."""
+        published = [g for g in self.graphs() if g != UNION_GRAPH]
+        self._defines(" ".join(f"define input:named-graph-uri <{g}>" for g in published))
+        return len(published)
 
 
 def start_virtuoso(directory: Path, *, max_rows: int, time_limit_s: int) -> Virtuoso:
@@ -354,19 +376,27 @@ def check_all(memory: str, remote: str) -> list[Line]:
     if not len(catalogue):
         raise SystemExit("no named queries in queries/: nothing to compare")
     for named in catalogue:
+        ordered = " ORDER BY " in f" {' '.join(named.text.upper().split())} "
         probe = Probe(
             named.name,
             "named query",
             path=f"/queries/{named.name}",
             accept=NAMED_ACCEPT,
-            ordered=" ORDER BY " in f" {' '.join(named.text.upper().split())} ",
+            ordered=ordered,
         )
-        outcome = compare(fetch(memory, probe), fetch(remote, probe), ordered=probe.ordered)
-        lines.append(_line(probe, outcome))
+        if named.name in ENGINE_DEFECTS:
+            probe = replace(probe, expect="differs", why=ENGINE_DEFECTS[named.name])
+        lines.append(_line(probe, _compare(memory, remote, probe)))
     for probe in PROBES:
-        outcome = compare(fetch(memory, probe), fetch(remote, probe), ordered=probe.ordered)
-        lines.append(_line(probe, outcome))
+        lines.append(_line(probe, _compare(memory, remote, probe)))
     return lines
+
+
+def _compare(memory: str, remote: str, probe: Probe) -> Outcome:
+    ours, theirs = fetch(memory, probe), fetch(remote, probe)
+    if probe.heads_only:
+        return compare_heads(ours, theirs)
+    return compare(ours, theirs, ordered=probe.ordered)
 
 
 def _line(probe: Probe, outcome: Outcome) -> Line:
@@ -454,8 +484,8 @@ def main() -> int:
         with timed(timings, "start Virtuoso (fresh database)"):
             wait_for(virtuoso.started, f"{virtuoso.base}/sparql?query=ASK%7B%7D", 180)
         with timed(timings, "configure the host's default graph"):
-            hidden = virtuoso.configure_host()
-        facts.append(f"Virtuoso's own graphs hidden from GRAPH ?g: {', '.join(hidden)}")
+            hidden = virtuoso.prepare_host()
+        facts.append(f"Virtuoso's own graphs, hidden: {', '.join(hidden)}")
         with timed(timings, "publish (apwps publish, Digest auth)"):
             store_url = f"{virtuoso.base}/sparql-graph-crud-auth"
             print(
@@ -472,6 +502,9 @@ def main() -> int:
                     env={"APWPS_SPARQL_PASSWORD": DBA[1]},
                 )
             )
+        with timed(timings, "name the published graphs"):
+            graph_count = virtuoso.name_graphs()
+        facts.append(f"GRAPH ?g ranges over the {graph_count} published graphs (SH_DEFINES)")
         with timed(timings, "read every triple back"):
             kept, _ = round_trip(virtuoso, dist / "apwps.nq")
         facts.append(f"Graph Store round trip: {kept.detail}")
@@ -507,7 +540,7 @@ def main() -> int:
         f"{len(lines) - len(named)} probes, {sum(line.expected == 'differs' for line in lines)} "
         f"documented differences; {len(failed)} unexplained."
     )
-    print("normalisations: " + "; ".join(f"{k} = {v[0]}" for k, v in NORMALISATIONS.items()))
+    print("normalisations: " + "; ".join(f"{k} = {v}" for k, v in EXPLAINED.items()))
     return 1 if failed else 0
 
 

@@ -24,8 +24,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.extensions["apwps"] = AppContext.create(settings, store, Catalogue(settings.root_path / "queries"))
 
     from server import errors, home, queries, resources, sparql, validate, void
+    from server import logging as request_logging
+    from server import openapi, security
 
+    request_logging.register(app)
     errors.register(app)
+    security.register(app)
+    app.register_blueprint(openapi.bp)
     for blueprint in (home.bp, sparql.bp, queries.bp, resources.bp, validate.bp, void.bp):
         app.register_blueprint(blueprint)
     from server import crosswalk, embed, lists, search, wps_index

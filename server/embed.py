@@ -1,7 +1,7 @@
 """For other websites: a card per resource to embed (`/embed/card`, a small page for an iframe, and
 `/embed/card.json` for the `/embed.js` script that turns `<div data-apwps="IRI">` into cards), and
-oEmbed (`/oembed`). Every answer here may be read cross-origin; only the card page may be framed,
-every other page of the site refuses to be (set here for the whole app)."""
+oEmbed (`/oembed`). Every answer here may be read cross-origin; only the card page may be framed
+(`server.security.frameable`), every other page of the site refuses to be."""
 
 from __future__ import annotations
 
@@ -16,30 +16,14 @@ from apwps.cards import Card, read_card
 from server.context import ctx
 from server.pages import absolute, iri_for_path, langs, page_lang
 from server.search import page_url
+from server.security import frameable
 
 bp = Blueprint("embed", __name__)
 
-EMBEDDABLE = frozenset({"embed.card_page"})
 CARD_WIDTH = 480
 CARD_HEIGHT = 280
 SCRIPT = Path(__file__).parent / "static" / "embed" / "embed.js"
 MAX_IRI_CHARS = 2000
-
-
-@bp.after_app_request
-def frame_policy(response: Response) -> Response:
-    """Only embed pages may be shown in a frame on another site."""
-    if request.endpoint in EMBEDDABLE:
-        return response
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    policy = response.headers.get("Content-Security-Policy")
-    if policy is None:
-        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
-    elif "frame-ancestors" not in policy:
-        response.headers["Content-Security-Policy"] = (
-            policy.rstrip("; ") + "; frame-ancestors 'none'"
-        )
-    return response
 
 
 def _cors(response: Response, max_age_s: int = 300) -> Response:
@@ -86,6 +70,7 @@ def card_url(iri: str, endpoint: str = "/embed/card") -> str:
 
 
 @bp.get("/embed/card")
+@frameable
 def card_page() -> Response:
     iri = iri_from(request.args.get("iri", ""), "iri")
     card = _card(iri)

@@ -16,6 +16,7 @@ from apwps.errors import (
     StoreError,
     UnknownQueryError,
 )
+from server.logging import request_id
 
 STATUS: list[tuple[type[ApwpsError], int]] = [
     (QueryTimeout, 503),
@@ -33,11 +34,23 @@ def wants_html() -> bool:
 
 
 def envelope(status: int, code: str, message: str, **extra: Any) -> Response:
+    rid = request_id()  # also in the X-Request-ID header (server.logging)
     if wants_html():
-        body = render_template("error.html", status=status, code=code, message=message, extra=extra)
+        body = render_template(
+            "error.html", status=status, code=code, message=message, extra=extra, request_id=rid
+        )
         response = Response(body, status=status, mimetype="text/html")
     else:
-        response = jsonify({"ok": False, "status": status, "error": code, "message": message, **extra})
+        response = jsonify(
+            {
+                "ok": False,
+                "status": status,
+                "error": code,
+                "message": message,
+                **extra,
+                "request_id": rid,
+            }
+        )
         response.status_code = status
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -45,7 +45,7 @@ def run(app: Flask, settings: Settings, log: Callable[[str], None]) -> None:
         "preload_app": True,
         "timeout": max(30, settings.query_time_limit_ms // 1000 * 3),
         "graceful_timeout": 5,
-        "accesslog": "-",
+        "accesslog": None,  # the app writes one JSON line per request (server.logging)
         "limit_request_line": 8190,
         "limit_request_fields": 100,
     }

@@ -1,0 +1,3 @@
+"""stub"""
+from flask import Blueprint
+bp = Blueprint("openapi", __name__)
