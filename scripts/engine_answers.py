@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,6 +66,12 @@ def _no_language(term: Term) -> Term | None:
     return term
 
 
+def _parts_in_any_order(term: Term) -> Term | None:
+    if term[0] == "literal" and not term[2] and re.search("; |, ", term[1]):
+        return ("literal", "|".join(sorted(re.split("; |, ", term[1]))), "", term[3])
+    return term
+
+
 def _empty_as_unbound(term: Term) -> Term | None:
     return None if term == ("literal", "", "", "") else term
 
@@ -76,6 +83,10 @@ NORMALISATIONS: dict[str, tuple[str, Callable[[Term], Term | None]]] = {
     "double-6-digits": ("xsd:double values compared at 6 significant digits", _double_6),
     "boolean-as-integer": ("xsd:boolean compared as xsd:integer 1 or 0", _boolean_as_integer),
     "concat-language": ("language tags ignored (GROUP_CONCAT and CONCAT results)", _no_language),
+    "concat-order": (
+        "the '; ' or ', ' separated parts of a string compared in any order (GROUP_CONCAT)",
+        _parts_in_any_order,
+    ),
     "empty-concat": (
         'a "" binding counted as unbound (GROUP_CONCAT of nothing)',
         _empty_as_unbound,

@@ -131,8 +131,23 @@ PROBES: tuple[Probe, ...] = (
     Probe(
         "concatenation-of-nothing",
         "literal typing",
-        f"SELECT ?c (GROUP_CONCAT(?x) AS ?none) WHERE {{ VALUES ?c {{ <{COUNTRY}> }} "
+        f"SELECT ?c (GROUP_CONCAT(?x; separator=', ') AS ?none) WHERE {{ VALUES ?c {{ <{COUNTRY}> }} "
         "OPTIONAL { ?c <http://example.org/none> ?x } } GROUP BY ?c",
+    ),
+    Probe(
+        "concatenation-default-separator",
+        "literal typing",
+        f"SELECT (GROUP_CONCAT(?label) AS ?all) WHERE {{ <{COUNTRY}> <{RDFS}label> ?label }}",
+        expect="differs",
+        why="GROUP_CONCAT without `separator` is refused (SR183: required argument delim not "
+        "supplied), a defect of Virtuoso 7.2.5",
+    ),
+    Probe(
+        "cast-empty-string",
+        "literal typing",
+        f"SELECT (COALESCE(<{XSD}integer>(''), 'error') AS ?n) WHERE {{}}",
+        expect="differs",
+        why="xsd:integer('') is 0 instead of an error, so COALESCE takes it",
     ),
     # --- language tags ------------------------------------------------------------------------
     Probe(
@@ -146,6 +161,16 @@ PROBES: tuple[Probe, ...] = (
         "alternative-path",
         "property paths",
         f"SELECT ?label WHERE {{ <{GROUP}> <{RDFS}label>|<{SKOS}prefLabel> ?label }}",
+    ),
+    Probe(
+        "optional-transitive-path",
+        "property paths",
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?c <{SKOS}inScheme> "
+        "<https://w3id.org/apwps/id/gender-factors> . "
+        f"OPTIONAL {{ ?c <{SKOS}broader>+ ?ancestor }} }}",
+        expect="differs",
+        why="an OPTIONAL group whose * or + path starts at an outer variable drops solutions, a "
+        "defect of Virtuoso 7.2.5",
     ),
     Probe(
         "path-both-ends-open",
@@ -223,6 +248,10 @@ PROBES: tuple[Probe, ...] = (
 
 # Named queries that Virtuoso answers wrongly: its defects rather than differences of behaviour.
 ENGINE_DEFECTS: dict[str, str] = {
+    "brief-parallels": "Virtuoso casts '' to xsd:integer 0 instead of failing, so "
+    "COALESCE(xsd:integer(STRBEFORE(?notation, '.')), ...) orders risk factors first",
+    "concept-scheme": "Virtuoso 7.2.5 drops solutions of OPTIONAL { ?concept skos:broader+ "
+    "?ancestor } (see the probe optional-transitive-path)",
     "entries-missing-data": "Virtuoso 7.2.5 cannot compile NOT EXISTS inside BIND (SQ156, an "
     "internal optimiser error) and refuses the query",
     "frameworks-addressing-crime": "Virtuoso 7.2.5 loses solutions of an OPTIONAL group that "

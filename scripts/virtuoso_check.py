@@ -370,7 +370,9 @@ class Line:
         }[self.verdict]
 
 
-def check_all(memory: str, remote: str) -> list[Line]:
+def check_all(memory: str, remote: str, dump: Path | None = None) -> list[Line]:
+    """Every named query, then every probe, through both servers; the answers of those that do
+    not agree go to `dump` (when given) as <name>.embedded.* and <name>.remote.*."""
     lines = []
     catalogue = Catalogue(ROOT / "queries")
     if not len(catalogue):
@@ -386,17 +388,24 @@ def check_all(memory: str, remote: str) -> list[Line]:
         )
         if named.name in ENGINE_DEFECTS:
             probe = replace(probe, expect="differs", why=ENGINE_DEFECTS[named.name])
-        lines.append(_line(probe, _compare(memory, remote, probe)))
+        lines.append(_line(probe, _compare(memory, remote, probe, dump)))
     for probe in PROBES:
-        lines.append(_line(probe, _compare(memory, remote, probe)))
+        lines.append(_line(probe, _compare(memory, remote, probe, dump)))
     return lines
 
 
-def _compare(memory: str, remote: str, probe: Probe) -> Outcome:
+def _compare(memory: str, remote: str, probe: Probe, dump: Path | None) -> Outcome:
     ours, theirs = fetch(memory, probe), fetch(remote, probe)
     if probe.heads_only:
-        return compare_heads(ours, theirs)
-    return compare(ours, theirs, ordered=probe.ordered)
+        outcome = compare_heads(ours, theirs)
+    else:
+        outcome = compare(ours, theirs, ordered=probe.ordered)
+    if dump is not None and outcome.verdict != "same":
+        dump.mkdir(exist_ok=True)
+        for side, reply in (("embedded", ours), ("remote", theirs)):
+            suffix = "json" if "json" in reply.content_type else "txt"
+            (dump / f"{probe.name}.{side}.{suffix}").write_bytes(reply.body)
+    return outcome
 
 
 def _line(probe: Probe, outcome: Outcome) -> Line:
@@ -508,7 +517,11 @@ def main() -> int:
         with timed(timings, "read every triple back"):
             kept, _ = round_trip(virtuoso, dist / "apwps.nq")
         facts.append(f"Graph Store round trip: {kept.detail}")
-        common = (f"query_time_limit_ms={args.time_limit_ms}", f"max_result_rows={args.max_rows}")
+        common = (
+            f"query_time_limit_ms={args.time_limit_ms}",
+            f"max_result_rows={args.max_rows}",
+            "public_url=http://apwps.invalid",  # the same endpoint IRI in both descriptions
+        )
         with timed(timings, "start both servers"):
             memory, memory_url = start_server(dist, directory, "embedded", *common)
             stack.callback(memory.stop)
@@ -524,7 +537,7 @@ def main() -> int:
             wait_for(memory, memory_url + "/queries", 300)
             wait_for(remote, remote_url + "/queries", 120)
         with timed(timings, "compare named queries and probes"):
-            lines = check_all(memory_url, remote_url)
+            lines = check_all(memory_url, remote_url, directory / "answers" if args.keep else None)
         timings["total"] = time.perf_counter() - began
         report = markdown(lines, timings, facts)
         print()
@@ -532,7 +545,7 @@ def main() -> int:
         if args.markdown:
             args.markdown.write_text(report, encoding="utf-8")
         if args.keep:
-            print(f"kept {directory} (logs, virtuoso.ini, database)")
+            print(f"kept {directory} (logs, virtuoso.ini, database, answers/ that differ)")
     named = [line for line in lines if line.topic == "named query"]
     failed = [line for line in lines if not line.ok]
     print(

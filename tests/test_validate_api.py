@@ -173,7 +173,8 @@ def test_the_form_generated_from_the_shapes(client: FlaskClient) -> None:
     )
     html = response.get_data(as_text=True)
     assert 'data-conforms="false"' in html and 'data-field="Member of"' in html
-    assert 'value="UN Womn"' in html  # the form keeps what was typed
+    assert 'value="UN Womn"' in html  # the form keeps what was typed, and what was chosen
+    assert 'verification-status/verified" selected>' in html
 
 
 def test_kinds_and_templates(client: FlaskClient) -> None:
