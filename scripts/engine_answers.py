@@ -93,8 +93,10 @@ NORMALISATIONS: dict[str, tuple[str, Callable[[Term], Term | None]]] = {
     ),
 }
 DUPLICATES = "duplicate-rows"  # the rows compared as a set: alternative paths (a|b) repeat rows
+TIES = "order-of-ties"  # rows whose ORDER BY keys are equal may come in any order
 EXPLAINED = {name: text for name, (text, _) in NORMALISATIONS.items()} | {
-    DUPLICATES: "rows compared as a set (duplicates ignored)"
+    DUPLICATES: "rows compared as a set (duplicates ignored)",
+    TIES: "rows with equal ORDER BY keys taken in any order",
 }
 
 
@@ -144,6 +146,21 @@ class Reply:
     truncated: bool
 
 
+def order_keys(query: str) -> tuple[str, ...]:
+    """The variables of the query's ORDER BY when every key is one (?x, ASC(?x), DESC(?x));
+    () when there is none or a key is an expression."""
+    found = re.search(r"\bORDER\s+BY\s+(.+?)(?:\bLIMIT\b|\bOFFSET\b|$)", query, re.I | re.S)
+    if not found:
+        return ()
+    keys = []
+    for token in re.findall(r"(?:ASC|DESC)\s*\(\s*\?\w+\s*\)|\S+", found.group(1), re.I):
+        simple = re.fullmatch(r"(?:(?:ASC|DESC)\s*\(\s*)?\?(\w+)\s*\)?", token, re.I)
+        if simple is None:
+            return ()
+        keys.append(simple.group(1))
+    return tuple(keys)
+
+
 def _subsets(names: list[str]) -> list[tuple[str, ...]]:
     return [combo for size in range(1, len(names) + 1) for combo in combinations(names, size)]
 
@@ -152,6 +169,8 @@ def _normalise_rows(rows: list[Row], names: tuple[str, ...]) -> list[Row]:
     for name in names:
         if name == DUPLICATES:
             rows = list(dict.fromkeys(rows))
+            continue
+        if name == TIES:
             continue
         change = NORMALISATIONS[name][1]
         rows = [
@@ -186,12 +205,24 @@ def _show(row: Row) -> str:
     return " ".join(f"?{name}={_show_term(term)}" for name, term in row)
 
 
-def _agree(ours: list[Row], theirs: list[Row], ordered: bool) -> bool:
-    return ours == theirs if ordered else Counter(ours) == Counter(theirs)
+def _agree(ours: list[Row], theirs: list[Row], ordered: bool, keys: tuple[str, ...] = ()) -> bool:
+    """Equal lists when ordered, else equal multisets; with `keys` (ordered answers whose ORDER BY
+    keys are all projected variables), equal multisets whose keys come in the same sequence."""
+    if not ordered:
+        return Counter(ours) == Counter(theirs)
+    if not keys:
+        return ours == theirs
+
+    def sequence(rows: list[Row]) -> list[tuple[Term | None, ...]]:
+        return [tuple(dict(row).get(key) for key in keys) for row in rows]
+
+    return Counter(ours) == Counter(theirs) and sequence(ours) == sequence(theirs)
 
 
-def compare_results(ours: bytes, theirs: bytes, *, ordered: bool = False) -> Outcome:
-    """Two SPARQL JSON results documents."""
+def compare_results(
+    ours: bytes, theirs: bytes, *, ordered: bool = False, keys: tuple[str, ...] = ()
+) -> Outcome:
+    """Two SPARQL JSON results documents; `keys`: the ORDER BY variables, when all are simple."""
     our_vars, our_rows = _rows(ours)
     their_vars, their_rows = _rows(theirs)
     if isinstance(our_rows, bool) or isinstance(their_rows, bool):
@@ -201,8 +232,13 @@ def compare_results(ours: bytes, theirs: bytes, *, ordered: bool = False) -> Out
         return Outcome("differs", f"variables {our_vars} / {their_vars}")
     if _agree(our_rows, their_rows, ordered):
         return Outcome("same", f"{len(our_rows)} rows")
-    for names in _subsets([*NORMALISATIONS, DUPLICATES]):
-        if _agree(_normalise_rows(our_rows, names), _normalise_rows(their_rows, names), ordered):
+    if not set(keys) <= set(our_vars):
+        keys = ()  # an ORDER BY key that is not projected: ties cannot be told apart
+    candidates = [*NORMALISATIONS, DUPLICATES] + ([TIES] if ordered and keys else [])
+    for names in _subsets(candidates):
+        by = keys if TIES in names else ()
+        ours_n, theirs_n = _normalise_rows(our_rows, names), _normalise_rows(their_rows, names)
+        if _agree(ours_n, theirs_n, ordered, by):
             return Outcome("normalised", f"{len(our_rows)} / {len(their_rows)} rows", names)
     detail = f"{len(our_rows)} / {len(their_rows)} rows"
     missing = Counter(our_rows) - Counter(their_rows)
@@ -312,12 +348,14 @@ def compare_heads(ours: Reply, theirs: Reply) -> Outcome:
     return Outcome("same" if same else "differs", pair)
 
 
-def compare(ours: Reply, theirs: Reply, *, ordered: bool = False) -> Outcome:
+def compare(
+    ours: Reply, theirs: Reply, *, ordered: bool = False, keys: tuple[str, ...] = ()
+) -> Outcome:
     """Any two answers to the same request, by what they are."""
     if ours.status >= 400 or theirs.status >= 400:
         return compare_errors(ours, theirs)
     if "sparql-results+json" in ours.content_type:
-        outcome = compare_results(ours.body, theirs.body, ordered=ordered)
+        outcome = compare_results(ours.body, theirs.body, ordered=ordered, keys=keys)
     elif any(t in ours.content_type for t in ("turtle", "n-triples")):
         outcome = compare_graphs(ours, theirs)
     elif "json" in ours.content_type:

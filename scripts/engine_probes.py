@@ -27,6 +27,7 @@ class Probe:
     path: str = "/sparql"
     accept: str = JSON
     ordered: bool = False
+    keys: tuple[str, ...] = ()  # the ORDER BY variables, when every key is one (ties may swap)
     heads_only: bool = False  # compare only the row count and the cut (the rows may differ)
     expect: str = "same"  # or "differs"
     why: str = ""  # for `differs`: what the remote engine does instead

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import requests
-from engine_answers import EXPLAINED, Outcome, Reply, compare, compare_heads
+from engine_answers import EXPLAINED, Outcome, Reply, compare, compare_heads, order_keys
 from engine_probes import ENGINE_DEFECTS, JSON, PROBES, Probe
 
 from apwps.catalogue import Catalogue
@@ -378,13 +378,16 @@ def check_all(memory: str, remote: str, dump: Path | None = None) -> list[Line]:
     if not len(catalogue):
         raise SystemExit("no named queries in queries/: nothing to compare")
     for named in catalogue:
-        ordered = " ORDER BY " in f" {' '.join(named.text.upper().split())} "
+        text = "\n".join(line.split("#")[0] for line in named.text.splitlines())
+        keys = order_keys(text)
+        ordered = re.search(r"\bORDER\s+BY\b", text, re.I) is not None
         probe = Probe(
             named.name,
             "named query",
             path=f"/queries/{named.name}",
             accept=NAMED_ACCEPT,
             ordered=ordered,
+            keys=keys,
         )
         if named.name in ENGINE_DEFECTS:
             probe = replace(probe, expect="differs", why=ENGINE_DEFECTS[named.name])
@@ -399,7 +402,7 @@ def _compare(memory: str, remote: str, probe: Probe, dump: Path | None) -> Outco
     if probe.heads_only:
         outcome = compare_heads(ours, theirs)
     else:
-        outcome = compare(ours, theirs, ordered=probe.ordered)
+        outcome = compare(ours, theirs, ordered=probe.ordered, keys=probe.keys)
     if dump is not None and outcome.verdict != "same":
         dump.mkdir(exist_ok=True)
         for side, reply in (("embedded", ours), ("remote", theirs)):
