@@ -24,6 +24,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -46,10 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PACKAGED_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 UNION_GRAPH = "urn:x-apwps:union"
-DBA = (
-    "dba",
-    "dba",
-)  # a fresh database's own administrator; the instance lives minutes, on loopback
+# A fresh database's own administrator: the instance lives for minutes, on loopback only.
+DBA = ("dba", "dba")
 NAMED_ACCEPT = f"{JSON}, application/n-triples;q=0.9"
 
 
@@ -470,6 +469,8 @@ def main() -> int:
         help="Virtuoso's own ResultSetMaxRows (default 1000000; try 10000).",
     )
     args = parser.parse_args()
+    # a terminated run still stops what it started (the ExitStack below unwinds on SystemExit)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.install and shutil.which("virtuoso-t") is None:
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)

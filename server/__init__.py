@@ -23,9 +23,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.config["JSON_SORT_KEYS"] = False
     app.extensions["apwps"] = AppContext.create(settings, store, Catalogue(settings.root_path / "queries"))
 
-    from server import errors, home, queries, resources, sparql, validate, void
+    from server import errors, home, openapi, queries, resources, security, sparql, validate, void
     from server import logging as request_logging
-    from server import openapi, security
 
     request_logging.register(app)
     errors.register(app)

@@ -349,6 +349,12 @@ RESPONSES: Doc = {
     for status, text in ERROR_STATUSES.items()
 }
 
+RESPONSES["TooLong"] = {
+    "description": "The request line is longer than the HTTP server accepts (8190 bytes); "
+    "send a long SPARQL query by POST. Answered before the app, so without `X-Request-ID`.",
+    "content": {HTML: _text()},
+}
+
 PARAMETERS: Doc = {
     "lang": _query(
         "lang",
@@ -880,9 +886,10 @@ BASE: Doc = {
 
 
 def _with_request_id(paths: Doc) -> Doc:
-    """Every documented answer carries `X-Request-ID`."""
+    """Every documented answer carries `X-Request-ID` (and any URL may be too long)."""
     for item in paths.values():
         for operation in item.values():
+            operation["responses"].setdefault("414", {"$ref": "#/components/responses/TooLong"})
             for response in operation["responses"].values():
                 if "$ref" not in response:
                     response.setdefault("headers", {})["X-Request-ID"] = {
