@@ -7,6 +7,7 @@ that queries see the union on every engine, whatever its own default-graph setti
 
 from __future__ import annotations
 
+import re
 import urllib.error
 import urllib.parse
 from collections.abc import Mapping, Sequence
@@ -35,6 +36,8 @@ from apwps.stores.base import (
     Store,
 )
 
+_BNODE_UNSAFE = re.compile(r"[^A-Za-z0-9]")
+
 
 def _term(binding: Mapping[str, Any]) -> Node:
     """A SPARQL JSON results term as an rdflib term."""
@@ -43,7 +46,9 @@ def _term(binding: Mapping[str, Any]) -> Node:
     if kind == "uri":
         return rdflib.URIRef(value)
     if kind == "bnode":
-        return rdflib.BNode(value)
+        # labels are opaque and engine-specific (Virtuoso writes "nodeID://b123"): keep them as
+        # labels that every serialiser accepts, one-to-one within an answer
+        return rdflib.BNode(_BNODE_UNSAFE.sub(lambda m: f"x{ord(m.group()):x}", value))
     if "xml:lang" in binding:
         return rdflib.Literal(value, lang=binding["xml:lang"])
     datatype = binding.get("datatype")
