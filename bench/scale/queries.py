@@ -14,7 +14,7 @@ from typing import Any
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "bench" / "endpoint"))
+sys.path.append(str(ROOT / "bench" / "endpoint"))
 
 import synth  # noqa: E402
 

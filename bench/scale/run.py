@@ -60,8 +60,7 @@ def project(data: Path, triples: int) -> tuple[Path, float]:
     root = data / f"project-{triples}"
     if (root / "data").is_dir() and (root / "apwps.toml").is_file():
         # the named queries are not build inputs: serve the repository's current ones
-        shutil.rmtree(root / "queries", ignore_errors=True)
-        shutil.copytree(ROOT / "queries", root / "queries")
+        shutil.copytree(ROOT / "queries", root / "queries", dirs_exist_ok=True)
         return root, 0.0
     started = time.monotonic()
     synth.write_project(triples, root)
@@ -236,6 +235,8 @@ def step_oxigraph(sizes: list[int], data: Path, runs: int, publish_max: int) -> 
                 str(location),
                 "--bind",
                 f"127.0.0.1:{port}",
+                "--timeout-s",
+                "60",
             ],
             base + "/query?query=ASK%7B%7D",
             base,
@@ -371,7 +372,7 @@ def main() -> None:
     elif args.step == "oxigraph":
         step_oxigraph(args.triples, args.data, args.runs, args.publish_max)
     else:
-        from report import write_report
+        from scale_report import write_report
 
         write_report(load_results(), HERE)
 
