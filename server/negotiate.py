@@ -79,7 +79,7 @@ def choose_or_page(offered: Sequence[Format], *, default: Format | None = None) 
     accept = request.headers.get("Accept")
     if not accept:
         return default or offered[0]
-    best = _best(accept, tuple(m for f in offered for m in f.media_types) + (HTML,))
+    best = _best(accept, (*(m for f in offered for m in f.media_types), HTML))
     if best is None:
         raise NotAcceptable(
             "none of the formats this answer comes in is acceptable; offered: "
