@@ -6,6 +6,7 @@ The catalogue has at least 22 queries, each with a title and a description."""
 from __future__ import annotations
 
 from collections.abc import Callable
+
 import pytest
 
 from apwps.binding import with_values
