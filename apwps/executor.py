@@ -167,6 +167,10 @@ class Execution:
         self._done = False
         self._body: bytes | None = None
         self.head: Any = self._next("head")
+        if limit_ms:
+            # The head comes once the worker holds every row it will write (at most the row limit),
+            # so writing cannot run away: it gets a time limit of its own rather than the remainder.
+            self._deadline = time.monotonic() + limit_ms / 1000
 
     def _next(self, expected: str) -> Any:
         worker = self._worker

@@ -21,6 +21,12 @@ def task(job: Any, emit: Emit) -> None:
     if kind == "spin":
         while True:
             pass
+    if kind == "slow-then-write":
+        time.sleep(value)
+        emit("head", {"pid": os.getpid()})
+        time.sleep(value)
+        emit("chunk", b"late;")
+        return
     if kind == "fail":
         raise QueryError(f"bad: {value}")
     if kind == "crash":
@@ -139,3 +145,10 @@ def test_workers_outlive_the_thread_that_needed_them(pool: Pool) -> None:
 def test_no_time_limit_means_none(pool: Pool) -> None:
     execution = pool.run(("sleep", 0.2), limit_ms=0)
     assert execution.head["pid"] != os.getpid()
+
+
+def test_writing_has_its_own_time_after_the_head(pool: Pool) -> None:
+    """An answer computed within the limit is written whole, even if writing ends past it."""
+    list(pool.run(("chunks", 1), limit_ms=5000).chunks())  # a worker ready, not forked on demand
+    execution = pool.run(("slow-then-write", 0.6), limit_ms=1000)
+    assert b"".join(execution.chunks()) == b"late;"

@@ -12,6 +12,8 @@ from typing import Any
 def _cell(named: dict[str, Any]) -> str:
     if not named:
         return "–"
+    if "error" in named:
+        return "broken answer"
     if "timeout_s" in named:
         return f"> {named['timeout_s']:.0f} s"
     if named.get("status") != [200]:

@@ -204,6 +204,8 @@ def named_latency(url: str, text: str, runs: int, timeout: float) -> dict[str, A
             )
         except requests.Timeout:
             return {"timeout_s": timeout, "completed_runs": run}
+        except requests.RequestException as exc:  # e.g. an answer cut off midway
+            return {"error": str(exc)[:200], "completed_runs": run}
         times.append((time.perf_counter() - started) * 1000)
         status.add(response.status_code)
         if response.ok and rows is None:

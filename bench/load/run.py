@@ -10,7 +10,7 @@ Well-behaved clients mix named queries, resource pages (HTML and RDF), searches 
 each answer must have its expected status (any other, or a failed request, is an error). Latency is
 measured per kind of request. The server's memory (PSS of the whole process tree: gunicorn, its
 workers and their query processes) is read before and after each phase; the serving processes
-(master and workers) must not grow their private memory by more than `--max-growth-mib` over a
+(master and workers) must not grow their resident memory by more than `--max-growth-mib` over a
 phase. The query
 processes are forked on demand, at most `threads` per worker, each of them a copy-on-write child
 whose PSS grows as it touches the store, so their total is bounded by their number.
@@ -117,7 +117,7 @@ def tree_memory_mib(pid: int) -> dict[str, Any]:
     tree = _children()
     pending, pss_kib, rss_kib, count = [(pid, 0)], 0, 0, 0
     by_depth: dict[int, float] = defaultdict(float)
-    private: dict[int, float] = defaultdict(float)
+    resident: dict[int, float] = defaultdict(float)
     while pending:
         current, depth = pending.pop()
         pending += [(child, depth + 1) for child in tree.get(current, [])]
@@ -132,14 +132,13 @@ def tree_memory_mib(pid: int) -> dict[str, Any]:
                 by_depth[depth] += int(line.split()[1]) / 1024
             elif line.startswith("Rss:"):
                 rss_kib += int(line.split()[1])
-            elif line.startswith(("Private_Clean:", "Private_Dirty:")):
-                private[depth] += int(line.split()[1]) / 1024
+                resident[depth] += int(line.split()[1]) / 1024
     return {
         "pss_mib": round(pss_kib / 1024, 1),
         "rss_mib": round(rss_kib / 1024, 1),
         "processes": count,
         "pss_by_depth_mib": {d: round(v, 1) for d, v in sorted(by_depth.items())},
-        "private_by_depth_mib": {d: round(v, 1) for d, v in sorted(private.items())},
+        "rss_by_depth_mib": {d: round(v, 1) for d, v in sorted(resident.items())},
     }
 
 
@@ -442,9 +441,10 @@ def phase(
     report["memory_before"] = before
     report["memory_after"] = after
     report["pss_growth_mib"] = round(after["pss_mib"] - before["pss_mib"], 1)
-    # what the serving processes hold of their own (PSS moves as query processes come and go)
-    serving = [sum(m["private_by_depth_mib"].get(d, 0.0) for d in (0, 1)) for m in (before, after)]
-    report["serving_private_growth_mib"] = round(serving[1] - serving[0], 1)
+    # the serving processes' resident memory: unlike PSS or private memory, it does not move as
+    # query processes are forked from them and share their pages
+    serving = [sum(m["rss_by_depth_mib"].get(d, 0.0) for d in (0, 1)) for m in (before, after)]
+    report["serving_rss_growth_mib"] = round(serving[1] - serving[0], 1)
     print(json.dumps(report, ensure_ascii=False), flush=True)
     return report
 
@@ -469,7 +469,7 @@ def main() -> None:
         "--max-growth-mib",
         type=float,
         default=32.0,
-        help="allowed growth of the serving processes' private memory over a phase",
+        help="allowed growth of the serving processes' resident memory over a phase",
     )
     parser.add_argument("--dist", default="", help="dist_dir of a build to serve (default: build)")
     parser.add_argument("--json", type=Path, help="write the results here")
@@ -511,7 +511,7 @@ def main() -> None:
             else:
                 reports.append(phase(server, cat, n, args.seconds, n, "load"))
         for report in reports:
-            if report["errors"] or report["serving_private_growth_mib"] > args.max_growth_mib:
+            if report["errors"] or report["serving_rss_growth_mib"] > args.max_growth_mib:
                 failed = True
     finally:
         server.stop()
