@@ -1,11 +1,9 @@
 """Regression tests for what the fuzzers found, one per bug, each named after it.
 
-Known and not yet fixed: a value that is not a valid IRI (a space, a control character, a bad
-percent-escape, no scheme) reaches `pyoxigraph.NamedNode` in the embedded store
-(`apwps/stores/memory.py`, `_options`, via `apwps.terms.from_rdflib`), whose ValueError becomes a
-500. It should be a 400 naming the parameter (or a 404 for a page that cannot exist). The fuzzers
-step around exactly this case (`tests.test_fuzz_support.invalid_iri`) until it is fixed; these
-tests then pass, and their `xfail` marks are to be removed.
+Invalid IRIs: a value that is not a valid IRI (a space, a control character, a bad percent-escape,
+no scheme) used to reach `pyoxigraph.NamedNode` in the embedded store (`apwps/stores/memory.py`,
+`_options`) and its ValueError became a 500. The store now turns the refusal into a QueryError
+(400); these tests keep it that way.
 """
 
 from __future__ import annotations
@@ -14,11 +12,6 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.test_fuzz_support import assert_clean
-
-INVALID_IRI_BUG = (
-    "an invalid IRI reaches pyoxigraph.NamedNode in apwps/stores/memory.py (_options) and its "
-    "ValueError becomes a 500"
-)
 
 INVALID_IRIS = [
     # the SPARQL protocol's dataset parameters (server/sparql.py)
@@ -40,7 +33,6 @@ INVALID_IRIS = [
 ]
 
 
-@pytest.mark.xfail(reason=INVALID_IRI_BUG, strict=True)
 @pytest.mark.parametrize("url", INVALID_IRIS)
 def test_an_invalid_iri_is_a_client_error(client: FlaskClient, url: str) -> None:
     response = client.get(url, headers={"Accept": "application/json"})

@@ -83,15 +83,18 @@ class MemoryStore(Store):
         named_graphs: Sequence[str] | None,
     ) -> dict[str, Any]:
         options: dict[str, Any] = {}
-        if default_graphs is not None or named_graphs is not None:
-            # The dataset given by the caller (the protocol's graph parameters) overrides the
-            # query's own FROM clauses.
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
-        if bindings:
-            options["substitutions"] = {
-                ox.Variable(name): from_rdflib(term) for name, term in bindings.items()
-            }
+        try:
+            if default_graphs is not None or named_graphs is not None:
+                # The dataset given by the caller (the protocol's graph parameters) overrides the
+                # query's own FROM clauses.
+                options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
+                options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+            if bindings:
+                options["substitutions"] = {
+                    ox.Variable(name): from_rdflib(term) for name, term in bindings.items()
+                }
+        except ValueError as exc:  # pyoxigraph refuses an IRI that is not one
+            raise QueryError(f"not a valid IRI: {exc}") from exc
         return options
 
     def raw_query(
