@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import Process
 
@@ -86,7 +86,7 @@ def test_permalink_downloads_and_named_queries(page: Page, live_server: Process)
     assert lines[0] == "country" and len(lines) == 6
     named = page.locator("button.load-query").first
     named.click()
-    page.wait_for_function("document.querySelector('#status').textContent.includes('rows')")
+    expect(page.locator("#status")).to_contain_text("rows")
     assert "#+ title:" in page.input_value("#query")
     assert page.locator("table.results tbody tr").count() > 0
 

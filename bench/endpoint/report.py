@@ -41,14 +41,8 @@ def report(path: Path) -> str:
     lines += ["", "Named queries, median / p99 latency in ms (rows):", ""]
     lines += ["| query | rows | " + " | ".join(queried) + " |", "|---|---|" + "---|" * len(queried)]
     for query in queries:
-        rows = next(
-            (
-                servers[n]["named"][query].get("rows")
-                for n in queried
-                if servers[n]["named"].get(query)
-            ),
-            None,
-        )
+        counts = [servers[n]["named"].get(query, {}).get("rows") for n in queried]
+        rows = next((c for c in counts if c is not None), "–")
         cells = [_cell(servers[n]["named"].get(query, {})) for n in queried]
         lines.append(f"| `{query}` | {rows} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
