@@ -147,6 +147,16 @@ def loading_table(oxigraph: dict[str, Any]) -> list[str]:
     return lines
 
 
+def engine_figures(results: dict[str, Any]) -> dict[str, Any]:
+    """The Oxigraph figures, with those of a separate serving run (`--reuse`) where the main run
+    has none."""
+    merged = {k: dict(v) for k, v in results.get("oxigraph", {}).items()}
+    for key, served in results.get("oxigraph_served", {}).items():
+        for part, value in served.items():
+            merged.setdefault(key, {}).setdefault(part, value)
+    return merged
+
+
 def plot(results: dict[str, Any], out: Path) -> bool:
     """Build time and peak memory, and a few latencies, against size (log-log)."""
     try:
@@ -156,7 +166,8 @@ def plot(results: dict[str, Any], out: Path) -> bool:
         import matplotlib.pyplot as plt
     except ImportError:
         return False
-    build, serve, oxigraph = (results.get(k, {}) for k in ("build", "serve", "oxigraph"))
+    build, serve = results.get("build", {}), results.get("serve", {})
+    oxigraph = engine_figures(results)
     figure, (left, middle, right) = plt.subplots(1, 3, figsize=(15, 4.5))
     sizes = [int(k) for k in _sizes(build)]
     for stage in ("load_s", "inference_s", "shacl_s", "hermit_s"):
@@ -247,7 +258,8 @@ def plot(results: dict[str, Any], out: Path) -> bool:
 
 
 def write_report(results: dict[str, Any], here: Path) -> None:
-    build, serve, oxigraph = (results.get(k, {}) for k in ("build", "serve", "oxigraph"))
+    build, serve = results.get("build", {}), results.get("serve", {})
+    oxigraph = engine_figures(results)
     columns: list[tuple[str, dict[str, Any]]] = [
         (f"embedded {_size(k)}", serve[k]["latency"]) for k in _sizes(serve)
     ]
