@@ -232,16 +232,20 @@ def well_behaved(cat: Catalogue, rng: random.Random) -> Request:
 class Results:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: Counter[str] = field(default_factory=Counter)
+    error_samples: dict[str, str] = field(default_factory=dict)  # the first message of each
     statuses: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, kind: str, status: int | str, seconds: float, ok: bool) -> None:
+    def record(
+        self, kind: str, status: int | str, seconds: float, ok: bool, detail: str = ""
+    ) -> None:
         with self.lock:
             self.statuses[f"{kind} {status}"] += 1
             if ok:
                 self.latencies[kind].append(seconds)
             else:
                 self.errors[f"{kind} {status}"] += 1
+                self.error_samples.setdefault(f"{kind} {status}", detail[:500])
 
 
 def send(session: requests.Session, url: str, request: Request, results: Results) -> None:
@@ -254,9 +258,10 @@ def send(session: requests.Session, url: str, request: Request, results: Results
         _ = response.content  # the whole answer, streamed ones too
         status: int | str = response.status_code
         ok = response.status_code in expected
+        detail = "" if ok else f"{method} {path}: {response.text[:300]}"
     except requests.RequestException as exc:
-        status, ok = type(exc).__name__, False
-    results.record(kind, status, time.perf_counter() - started, ok)
+        status, ok, detail = type(exc).__name__, False, f"{method} {path}: {exc}"
+    results.record(kind, status, time.perf_counter() - started, ok, detail)
 
 
 def run_clients(
@@ -305,6 +310,7 @@ def summary(results: Results, seconds: float) -> dict[str, Any]:
         "requests": total,
         "per_second": round(total / seconds, 1),
         "errors": dict(results.errors),
+        "error_samples": results.error_samples,
         "median_ms": round(statistics.median(everything) * 1000, 1) if everything else None,
         "p99_ms": round(percentile(everything, 99) * 1000, 1) if everything else None,
         "kinds": kinds,
