@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from apwps.catalogue import Catalogue, NamedQuery
 from tests.conftest import ROOT
-from tests.test_fuzz_support import FUZZ, assert_clean, invalid_iri
+from tests.test_fuzz_support import FUZZ, assert_clean
 
 ID = "https://w3id.org/apwps/id/"
 CATALOGUE = {q.name: q for q in Catalogue(ROOT / "queries")}
@@ -57,12 +57,6 @@ def calls(draw: st.DrawFn) -> tuple[NamedQuery, list[tuple[str, str]]]:
     return query, params
 
 
-def _known_bug(status: int, query: NamedQuery, params: list[tuple[str, str]]) -> bool:
-    """The invalid-IRI 500 of tests/test_fuzz_regressions.py, until it is fixed."""
-    iris = {p.name for p in query.parameters if p.type == "iri"}
-    return status == 500 and any(k in iris and invalid_iri(v) for k, v in params)
-
-
 @FUZZ
 @given(call=calls(), accept=st.sampled_from(["", "application/sparql-results+json", "text/csv"]))
 def test_named_query_parameters(
@@ -74,8 +68,6 @@ def test_named_query_parameters(
     response = app.test_client().get(url, query_string=MultiDict(params), headers=headers)
     data = response.get_data()
     response.close()
-    if _known_bug(response.status_code, query, params):
-        return
     assert response.status_code in (200, 400, 406), (response.status_code, url, params)
     assert_clean(response.status_code, response.headers, data, path=url, sent=f"{url} {params}")
     if response.status_code == 400 and response.is_json:

@@ -6,7 +6,6 @@ schema, headers) and clean (no server error, no traceback or internal path, a re
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote
 
 import schemathesis
 from schemathesis import GenerationMode
@@ -20,9 +19,8 @@ from schemathesis.specs.openapi.checks import (
 from apwps.catalogue import Catalogue
 from server.openapi import document
 from tests.conftest import ROOT, Process
-from tests.test_fuzz_support import assert_clean, invalid_iri
+from tests.test_fuzz_support import assert_clean
 
-BASE_IRI = "https://w3id.org/apwps/"
 CHECKS = [
     status_code_conformance,
     content_type_conformance,
@@ -54,34 +52,8 @@ api = _schema(4).exclude(path_regex=NAMED)
 named = _schema(2).include(path_regex=NAMED)
 
 
-def _iris(case: Any) -> list[str]:
-    """The values of this request that the server turns into IRIs."""
-    query = case.query or {}
-    body = case.body if isinstance(case.body, dict) else {}
-    values: list[Any] = []
-    for name in ("default-graph-uri", "named-graph-uri"):
-        for source in (query, body):
-            found = source.get(name, [])
-            values += found if isinstance(found, list) else [found]
-    values += [query.get("iri"), query.get("url")]
-    # path parameters are kept percent-encoded, as sent; the server decodes them
-    params = {k: unquote(str(v)) for k, v in (case.path_parameters or {}).items()}
-    if case.path == "/id/{path}":
-        values.append(BASE_IRI + "id/" + str(params.get("path", "")).rsplit(".", 1)[0])
-    if case.path == "/ontology/{module}":
-        values.append(BASE_IRI + "ontology/" + str(params.get("module", "")).rsplit(".", 1)[0])
-    return [str(v) for v in values if v is not None]
-
-
-def known_bug(case: Any, status: int) -> bool:
-    """The invalid-IRI 500 of tests/test_fuzz_regressions.py, until it is fixed."""
-    return status == 500 and any(invalid_iri(v) for v in _iris(case))
-
-
 def check(case: Any, server: Process) -> None:
     response = case.call(base_url=server.url, timeout=60)
-    if known_bug(case, response.status_code):
-        return
     request = response.request
     sent = request.url + (
         request.body.decode("utf-8", "replace")
