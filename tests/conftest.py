@@ -24,6 +24,15 @@ from apwps.config import Settings, load_settings
 from apwps.stores.memory import MemoryStore
 
 ROOT = Path(__file__).resolve().parent.parent
+# Headless Chromium as the browser tests launch it: no sandbox (root), no calls to the outside.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:

@@ -11,16 +11,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import Process
+from tests.conftest import CHROMIUM_ARGS, Process
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Record every violation of the policy, as the page sees it.
 WATCH = """
 window.__violations = [];
