@@ -73,6 +73,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", int, 5000, "Port `serve` listens on (0 picks a free port)."),
     Setting("workers", int, 2, "Server processes started by `serve`."),
     Setting("threads", int, 4, "Threads per server process."),
+    Setting(
+        "header_read_timeout_ms",
+        int,
+        10_000,
+        "Time a client has to send its request line and headers before the connection is closed.",
+    ),
+    Setting(
+        "upload_slots",
+        int,
+        3,
+        "Threads per server process that may receive request bodies at once (at most threads - 1: "
+        "one thread always answers requests without a body, so trickled bodies cannot take all).",
+    ),
+    Setting(
+        "max_header_bytes",
+        int,
+        16_384,
+        "Largest request line plus headers accepted; a longer one is refused with 431.",
+    ),
     Setting("query_time_limit_ms", int, 10_000, "A query running longer is stopped with an error."),
     Setting("max_result_rows", int, 10_000, "Results are cut after this many rows (and say so)."),
     Setting("max_query_bytes", int, 20_000, "Longest query text accepted."),
@@ -99,6 +118,20 @@ SETTINGS: tuple[Setting, ...] = (
         20,
         "Most matches `/search` returns in one answer (a `limit` parameter may ask for fewer).",
     ),
+    Setting(
+        "search_index_max_names",
+        int,
+        1_000_000,
+        "Most names (labels, titles, alternative labels) the search index of a server process "
+        "holds; a graph with more is searched in the first this many.",
+    ),
+    Setting(
+        "resource_max_incoming_links",
+        int,
+        1_000,
+        "Most links into one resource that its page and RDF document list; a page counts the "
+        "rest and links to a query for them.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -123,6 +156,9 @@ class Settings:
     port: int = 5000
     workers: int = 2
     threads: int = 4
+    header_read_timeout_ms: int = 10_000
+    upload_slots: int = 3
+    max_header_bytes: int = 16_384
     query_time_limit_ms: int = 10_000
     max_result_rows: int = 10_000
     max_query_bytes: int = 20_000
@@ -131,6 +167,8 @@ class Settings:
     submissions_log: str = "var/submissions.ttl"
     check_consistency: bool = True
     search_max_results: int = 20
+    search_index_max_names: int = 1_000_000
+    resource_max_incoming_links: int = 1_000
 
     @property
     def root_path(self) -> Path:

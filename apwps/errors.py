@@ -5,6 +5,7 @@ Only the command line (`apwps.cli`) and the web layer (`server.errors`) turn the
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -62,10 +63,20 @@ class UnknownQueryError(ApwpsError):
         super().__init__(f"no named query {name!r}; known queries: {', '.join(known) or '(none)'}")
 
 
+_PARSER_POSITION = re.compile(r"\berror at (\d+):(\d+)")
+
+
 class QueryError(ApwpsError):
     """A query that cannot be run: malformed, refused (update, SERVICE) or over a limit."""
 
     code = "bad_query"
+
+    @property
+    def position(self) -> tuple[int, int] | None:
+        """Line and column (from 1) named by the SPARQL parser's message ("error at 3:2: ..."),
+        so that clients can point at the spot without reading the sentence."""
+        found = _PARSER_POSITION.search(str(self))
+        return (int(found.group(1)), int(found.group(2))) if found else None
 
 
 class QueryRefused(QueryError):

@@ -23,10 +23,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.config["JSON_SORT_KEYS"] = False
     app.extensions["apwps"] = AppContext.create(settings, store, Catalogue(settings.root_path / "queries"))
 
-    from server import errors, home, openapi, queries, resources, security, sparql, validate, void
+    from server import bodies, errors, home, openapi, queries, resources, security, sparql, validate, void
     from server import logging as request_logging
 
     request_logging.register(app)
+    bodies.register(app, settings.upload_slots, settings.threads, settings.max_request_bytes)
     errors.register(app)
     security.register(app)
     app.register_blueprint(openapi.bp)

@@ -63,6 +63,8 @@ def register(app: Flask) -> None:
         extra: dict[str, Any] = {}
         if isinstance(exc, UnknownQueryError):
             extra["known"] = exc.known
+        if isinstance(exc, QueryError) and exc.position is not None:
+            extra["line"], extra["column"] = exc.position
         if isinstance(exc, InputError) and exc.line is not None:
             extra["line"] = exc.line
             if exc.column is not None:
@@ -73,6 +75,9 @@ def register(app: Flask) -> None:
     def http_error(exc: HTTPException) -> Response:
         code = (exc.name or "error").lower().replace(" ", "_")
         response = envelope(exc.code or 500, code, exc.description or exc.name or "error")
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
         if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]
             response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
         return response

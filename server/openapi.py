@@ -350,9 +350,9 @@ RESPONSES: Doc = {
 }
 
 RESPONSES["TooLong"] = {
-    "description": "The request line is longer than the HTTP server accepts (8190 bytes); "
-    "send a long SPARQL query by POST. Answered before the app, so without `X-Request-ID`.",
-    "content": {HTML: _text()},
+    "description": "The request line and headers are longer than the HTTP server accepts "
+    "(`max_header_bytes`, 16384 bytes by default); send a long SPARQL query by POST. Answered "
+    "before the app, with an empty body and without `X-Request-ID`.",
 }
 
 PARAMETERS: Doc = {
@@ -889,7 +889,7 @@ def _with_request_id(paths: Doc) -> Doc:
     """Every documented answer carries `X-Request-ID` (and any URL may be too long)."""
     for item in paths.values():
         for operation in item.values():
-            operation["responses"].setdefault("414", {"$ref": "#/components/responses/TooLong"})
+            operation["responses"].setdefault("431", {"$ref": "#/components/responses/TooLong"})
             for response in operation["responses"].values():
                 if "$ref" not in response:
                     response.setdefault("headers", {})["X-Request-ID"] = {

@@ -1,5 +1,7 @@
-"""Running the app under gunicorn: worker processes forked after the store is loaded (copy-on-write),
-each with several threads."""
+"""Running the app under granian: an HTTP server whose connection handling is compiled (Rust), so
+that reading requests, keep-alive and slow clients cost no Python thread, while the app runs in a
+few blocking threads per worker process. Workers are forked after the store is loaded, so they
+share it copy-on-write."""
 
 from __future__ import annotations
 
@@ -8,23 +10,16 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
-from gunicorn.app.base import BaseApplication
+from granian import Granian
+from granian.constants import HTTPModes, Interfaces
+from granian.http import HTTP1Settings
+from granian.log import LogLevels
 
 from apwps.config import Settings
 
-
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
-        self.application = app
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Flask:
-        return self.application
+# Threads of the app live as long as the worker: granian ends idle ones after this many seconds,
+# and a fresh thread per burst would cost more than an idle one (600 is granian's maximum).
+_THREAD_IDLE_S = 600
 
 
 def free_port(host: str) -> int:
@@ -34,19 +29,35 @@ def free_port(host: str) -> int:
         return port
 
 
+def server_options(settings: Settings, port: int) -> dict[str, Any]:
+    """granian's options from the settings (what each means: docs/settings.md)."""
+    return {
+        "address": settings.host,
+        "port": port,
+        "interface": Interfaces.WSGI,
+        "http": HTTPModes.http1,
+        "workers": max(1, settings.workers),
+        "blocking_threads": max(1, settings.threads),
+        "blocking_threads_idle_timeout": _THREAD_IDLE_S,
+        "backlog": 1024,
+        # Requests queued per worker beyond its threads wait in the compiled layer, not in Python.
+        "backpressure": max(1, settings.threads) * 32,
+        "http1_settings": HTTP1Settings(
+            header_read_timeout=max(1, settings.header_read_timeout_ms),
+            keep_alive=True,
+            max_buffer_size=max(8192, settings.max_header_bytes),
+        ),
+        "log_enabled": True,
+        "log_level": LogLevels.warning,
+        "log_access": False,  # the app writes one JSON line per request (server.logging)
+        "workers_kill_timeout": 5,
+        "respawn_failed_workers": True,
+    }
+
+
 def run(app: Flask, settings: Settings, log: Callable[[str], None]) -> None:
     port = settings.port or free_port(settings.host)
     log(f"serving on http://{settings.host}:{port}/ ({app.extensions['apwps'].store.description})")
-    options = {
-        "bind": f"{settings.host}:{port}",
-        "workers": max(1, settings.workers),
-        "threads": max(1, settings.threads),
-        "worker_class": "gthread" if settings.threads > 1 else "sync",
-        "preload_app": True,
-        "timeout": max(30, settings.query_time_limit_ms // 1000 * 3),
-        "graceful_timeout": 5,
-        "accesslog": None,  # the app writes one JSON line per request (server.logging)
-        "limit_request_line": 8190,
-        "limit_request_fields": 100,
-    }
-    _Gunicorn(app, options).run()
+    server = Granian("apwps", **server_options(settings, port))
+    # The app is already built (store loaded); each forked worker takes it as it is.
+    server.serve(target_loader=lambda *_args, **_kwargs: app, wrap_loader=False)

@@ -156,7 +156,7 @@ def start_server(
 def live_server(
     settings: Settings, built, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Process]:  # type: ignore[no-untyped-def]
-    """The real server (`apwps serve`, gunicorn) on a free loopback port, over the session's build."""
+    """The real server (`apwps serve`, granian) on a free loopback port, over the session's build."""
     server = start_server(
         settings, tmp_path_factory.mktemp("live"), "--workers", "2", "--threads", "4"
     )

@@ -35,8 +35,8 @@ LEAKS = (
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 # The oEmbed specification answers 501 for a format other than the ones offered.
 ALLOWED_5XX = {("/oembed", 501)}
-# Answered by the HTTP server (gunicorn's request-line limit) before the app sees the request.
-FRONT_DOOR = {414}
+# Answered by the HTTP server (its limit on the request line and headers) before the app sees it.
+FRONT_DOOR = {431}
 
 
 def header(headers: Mapping[str, object], name: str) -> str | None:

@@ -241,7 +241,7 @@ def test_large_answers_stream(live_server: Process) -> None:
     assert len(graph) == int(response.headers["APWPS-Result-Rows"])
 
 
-def test_gunicorn_worker_left_no_busy_query_process(guarded: Process) -> None:
+def test_server_workers_left_no_busy_query_process(guarded: Process) -> None:
     """After the runaways above, no query process of the server is still computing."""
     children = Path(f"/proc/{guarded.process.pid}/task/{guarded.process.pid}/children")
     pids = children.read_text().split()

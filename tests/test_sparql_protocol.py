@@ -172,6 +172,17 @@ def test_malformed_query_is_400_with_position(client: FlaskClient) -> None:
     assert response.status_code == 400
     assert body["error"] == "bad_query"
     assert "2:" in body["message"]
+    assert body["line"] == 2
+    assert body["column"] >= 1
+
+
+def test_malformed_query_on_a_later_line_names_that_line(client: FlaskClient) -> None:
+    query = "PREFIX ex: <https://example.org/>\nSELECT ?s\nWHERE {\n  ?s ex:p ?o .\n  BIND(1 AS 2)\n}"
+    body = client.get(
+        "/sparql", query_string={"query": query}, headers={"Accept": "application/json"}
+    ).get_json()
+    assert body["error"] == "bad_query"
+    assert (body["line"], body["column"]) == (5, 13)  # the "2" where a variable must stand
 
 
 def test_no_query_and_two_queries_are_400(client: FlaskClient) -> None:
