@@ -21,9 +21,22 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.config["JSON_SORT_KEYS"] = False
-    app.extensions["apwps"] = AppContext.create(settings, store, Catalogue(settings.root_path / "queries"))
+    app.extensions["apwps"] = AppContext.create(
+        settings, store, Catalogue(settings.root_path / "queries")
+    )
 
-    from server import bodies, errors, home, openapi, queries, resources, security, sparql, validate, void
+    from server import (
+        bodies,
+        errors,
+        home,
+        openapi,
+        queries,
+        resources,
+        security,
+        sparql,
+        validate,
+        void,
+    )
     from server import logging as request_logging
 
     request_logging.register(app)
