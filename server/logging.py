@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import re
 import sys
 import time
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -33,6 +33,12 @@ MAX_QUERY_CHARS = 1000
 MAX_AGENT_CHARS = 200
 
 
+def fresh_id() -> str:
+    """A new request ID: 128 random bits. It needs to be unique, not secret, so it comes from the
+    process's random generator (reseeded in every forked worker) rather than from a system call."""
+    return f"{random.getrandbits(128):032x}"
+
+
 def request_id() -> str:
     """The ID of the current request (made on first use; empty outside a request)."""
     if not has_request_context():
@@ -40,7 +46,7 @@ def request_id() -> str:
     current: str | None = g.get("request_id")
     if current is None:
         incoming = request.headers.get(HEADER, "")
-        current = incoming if _INCOMING_ID.fullmatch(incoming) else uuid.uuid4().hex
+        current = incoming if _INCOMING_ID.fullmatch(incoming) else fresh_id()
         g.request_id = current
     return current
 
@@ -49,9 +55,11 @@ def redacted_query(query_string: str) -> str:
     """The query string with secret-looking values hidden, cut to `MAX_QUERY_CHARS`."""
     if not query_string:
         return ""
-    pairs = parse_qsl(query_string, keep_blank_values=True)
-    shown = [(k, "***" if _SECRET_NAME.search(k) else v) for k, v in pairs]
-    text = urlencode(shown)
+    if _SECRET_NAME.search(query_string):  # a secret-looking name somewhere: hide its value
+        pairs = parse_qsl(query_string, keep_blank_values=True)
+        shown = [(k, "***" if _SECRET_NAME.search(k) else v) for k, v in pairs]
+        query_string = urlencode(shown)
+    text = query_string
     return text if len(text) <= MAX_QUERY_CHARS else text[:MAX_QUERY_CHARS] + "…"
 
 

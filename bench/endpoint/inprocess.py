@@ -6,36 +6,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
 import serve_nq  # type: ignore[import-not-found]
 
 from apwps.formats import Format
 from apwps.guard import CheckedQuery
 from apwps.results import chunks, take
-from apwps.stores.base import Answer
+from apwps.stores.base import Answer, Dataset, Limits
 from apwps.stores.memory import MemoryStore
 
 
 def stream_in_thread(
-    self: MemoryStore,
-    query: CheckedQuery,
-    fmt: Format,
-    *,
-    bindings: Mapping[str, Any] | None = None,
-    default_graphs: Sequence[str] | None = None,
-    named_graphs: Sequence[str] | None = None,
-    max_rows: int | None = None,
-    time_limit_ms: int = 0,
+    self: MemoryStore, query: CheckedQuery, fmt: Format, dataset: Dataset, limits: Limits
 ) -> Answer:
-    result = self.oxigraph.query(
-        query.text, **self._options(bindings, default_graphs, named_graphs)
-    )
-    head, payload = take(result, max_rows)
+    result = self.oxigraph.query(query.text, **self._options(dataset))
+    head, payload = take(result, limits.max_rows)
     return Answer(head, fmt, chunks(head, payload, fmt, query.prefixes), lambda: None)
 
 
 if __name__ == "__main__":
-    MemoryStore.stream = stream_in_thread  # type: ignore[method-assign]
+    MemoryStore._stream = stream_in_thread  # type: ignore[method-assign]
     serve_nq.main()
