@@ -8,7 +8,7 @@ value written as a proper RDF term (escaped by rdflib), never pasted into the qu
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import rdflib
 from rdflib.term import Node
@@ -77,3 +77,9 @@ def with_values(text: str, bindings: Mapping[str, Node]) -> str:
         raise QueryError("query has no WHERE group to bind parameters in")
     at = positions[brace] + 1
     return text[:at] + "\n  " + block + text[at:]
+
+
+def values_list(terms: Iterable[Node]) -> str:
+    """Terms in SPARQL syntax, for a `VALUES ?x { … }` block that lists many (each written by
+    `term_text`, so none can break out of its place)."""
+    return " ".join(term_text(term) for term in terms)

@@ -69,6 +69,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Prefer the environment variable to a file or a command line.",
     ),
     Setting("remote_timeout_s", float, 30.0, "Seconds to wait for the external engine."),
+    Setting(
+        "publish_batch_triples",
+        int,
+        20_000,
+        "Most triples `publish` sends in one SPARQL Update request (and moves in one request "
+        "when it swaps the staged graphs in).",
+    ),
+    Setting(
+        "publish_timeout_s",
+        float,
+        600.0,
+        "Seconds `publish` waits for one update request (moving a large graph is one request).",
+    ),
     Setting("host", str, "127.0.0.1", "Address `serve` listens on."),
     Setting("port", int, 5000, "Port `serve` listens on (0 picks a free port)."),
     Setting("workers", int, 2, "Server processes started by `serve`."),
@@ -152,6 +165,8 @@ class Settings:
     sparql_user: str = ""
     sparql_password: str = field(default="", repr=False)
     remote_timeout_s: float = 30.0
+    publish_batch_triples: int = 20_000
+    publish_timeout_s: float = 600.0
     host: str = "127.0.0.1"
     port: int = 5000
     workers: int = 2

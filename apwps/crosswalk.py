@@ -14,8 +14,9 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from rdflib.term import Literal, Node
+from rdflib.term import Literal, Node, URIRef
 
+from apwps.binding import values_list
 from apwps.memo import per_store
 from apwps.search import pick
 from apwps.stores.base import SelectResult, Store
@@ -44,11 +45,15 @@ DIRECT = (
 }"""
 )
 
-# Every WPS Index indicator with its dimension, every risk indicator with its risk factor, every
-# parallel, with labels and notations: the vocabulary the matrix is drawn with.
+# The WPS Index indicators (a few dozen, whatever the size of the graph).
+WPS_INDICATORS = PREFIXES + "SELECT ?x WHERE { ?x a apwps:WpsIndexIndicator }"
+
+# What the matrix is drawn with, for the terms listed (the indicators on both sides, their
+# dimensions and risk factors, the themes): kind, group, labels and notation, each looked up by IRI.
 TERMS = (
     PREFIXES
     + """SELECT DISTINCT ?x ?kind ?group ?label ?notation WHERE {
+  VALUES ?x { %s }
   { ?x a apwps:WpsIndexIndicator BIND("wps" AS ?kind) OPTIONAL { ?x apwps:indexDimension ?group } }
   UNION { ?x a apwps:RiskIndicator BIND("risk" AS ?kind) OPTIONAL { ?x apwps:riskFactor ?group } }
   UNION { ?x a apwps:RiskFactor BIND("factor" AS ?kind) }
@@ -58,6 +63,7 @@ TERMS = (
   OPTIONAL { ?x skos:notation ?notation }
 }"""
 )
+TERMS_PER_QUERY = 500
 
 
 @dataclass(frozen=True)
@@ -132,34 +138,54 @@ def _rows(store: Store, text: str) -> list[dict[str, Node]]:
     return result.rows
 
 
+def _read_terms(
+    store: Store,
+    iris: set[str],
+    found: tuple[dict[str, dict[str, str]], dict[str, str], dict[str, str], dict[str, str]],
+) -> None:
+    """Add the labels, kinds, groups and notations of `iris` to `found`."""
+    labels, kinds, groups, notations = found
+    wanted = sorted(iris)
+    for start in range(0, len(wanted), TERMS_PER_QUERY):
+        batch = values_list(URIRef(iri) for iri in wanted[start : start + TERMS_PER_QUERY])
+        for row in _rows(store, TERMS % batch):
+            iri = str(row["x"])
+            kind = str(row["kind"])
+            if kinds.get(iri) not in ("wps", "risk"):  # an indicator stays an indicator
+                kinds[iri] = kind
+            if "group" in row:
+                groups[iri] = str(row["group"])
+            label = row.get("label")
+            if isinstance(label, Literal):
+                labels[iri].setdefault(label.language or "", str(label))
+            if "notation" in row:
+                notations[iri] = str(row["notation"])
+
+
 @per_store
 def read_crosswalk(store: Store) -> Crosswalk:
-    """The crosswalk as the graph states it (read once per store)."""
-    labels: dict[str, dict[str, str]] = defaultdict(dict)
-    kinds: dict[str, str] = {}
-    groups: dict[str, str] = {}
-    notations: dict[str, str] = {}
-    for row in _rows(store, TERMS):
-        iri = str(row["x"])
-        kind = str(row["kind"])
-        if kinds.get(iri) not in ("wps", "risk"):  # an indicator stays an indicator
-            kinds[iri] = kind
-        if "group" in row:
-            groups[iri] = str(row["group"])
-        label = row.get("label")
-        if isinstance(label, Literal):
-            labels[iri].setdefault(label.language or "", str(label))
-        if "notation" in row:
-            notations[iri] = str(row["notation"])
-    terms = {
-        iri: Term(iri, labels.get(iri, {}), notations.get(iri, ""), groups.get(iri, ""))
-        for iri in kinds
-    }
-
+    """The crosswalk as the graph states it (read on first use, once per store). Only the terms in
+    the matrix are read: its size follows the crosswalk, not the graph."""
     links: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in _rows(store, PARALLELS):
         links[str(row["parallel"])][str(row["side"])].add(str(row["target"]))
     direct = {(str(r["wps"]), str(r["risk"])) for r in _rows(store, DIRECT)}
+    named = {str(row["x"]) for row in _rows(store, WPS_INDICATORS)} | set(links)
+    named |= {t for sides in links.values() for targets in sides.values() for t in targets}
+    named |= {iri for pair in direct for iri in pair}
+    found: tuple[dict[str, dict[str, str]], dict[str, str], dict[str, str], dict[str, str]] = (
+        defaultdict(dict),
+        {},
+        {},
+        {},
+    )
+    labels, kinds, groups, notations = found
+    _read_terms(store, named, found)
+    _read_terms(store, set(groups.values()) - set(kinds), found)
+    terms = {
+        iri: Term(iri, labels.get(iri, {}), notations.get(iri, ""), groups.get(iri, ""))
+        for iri in kinds
+    }
 
     def term(iri: str) -> Term:
         return terms.get(iri) or Term(iri, {})

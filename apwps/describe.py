@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,8 +19,10 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import BNode, Literal, Node, URIRef
 
+from apwps.binding import values_list
 from apwps.formats import Format
 from apwps.load import INFERRED_GRAPH
+from apwps.memo import per_store
 from apwps.results import write
 from apwps.stores.base import GraphResult, Head, SelectResult, Store
 from apwps.terms import from_rdflib
@@ -37,39 +38,50 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 """
 
-# The document of an IRI: what it says (with its blank nodes two levels deep, e.g. an author list
-# or a dated count) and the statements of other named resources that point at it.
+# What an IRI says, with its blank nodes two levels deep (an author list, a dated count). The IRI is
+# bound in every branch, so the engine reads this resource's statements only.
 DOCUMENT = (
     PREFIXES
-    + """CONSTRUCT { ?this ?p ?o . ?b ?bp ?bo . ?c ?cp ?co . ?s ?ip ?this }
+    + """CONSTRUCT { ?this ?p ?o . ?b ?bp ?bo . ?c ?cp ?co }
 WHERE {
   { ?this ?p ?o }
   UNION { ?this ?p1 ?b . FILTER(isBlank(?b)) ?b ?bp ?bo }
   UNION { ?this ?p2 ?b2 . FILTER(isBlank(?b2)) ?b2 ?p3 ?c . FILTER(isBlank(?c)) ?c ?cp ?co }
-  UNION { ?s ?ip ?this . FILTER(isIRI(?s)) }
 }"""
 )
 
-# Triples about the IRI that the build inferred (kept in their own named graph).
-INFERRED = """CONSTRUCT { ?this ?p ?o . ?s ?q ?this }
-WHERE { GRAPH ?inferred { { ?this ?p ?o } UNION { ?s ?q ?this } } }"""
+# The links into the IRI, each marked when the build inferred it. A concept that every entry uses has
+# as many links as the graph has entries, so callers add a LIMIT: the engine then stops reading.
+# (The bound variables are projected: the embedded engine binds only what a SELECT projects.)
+INCOMING = """SELECT ?this ?inferred ?s ?p ?derived WHERE {
+  ?s ?p ?this
+  FILTER(isIRI(?s))
+  BIND(EXISTS { GRAPH ?inferred { ?s ?p ?this } } AS ?derived)
+}"""
 
-# Labels and notations of every IRI the document mentions, and of the concepts above it.
+# How many links of each property point at the IRI, and how many of them the build inferred (asked
+# only when INCOMING was cut; counting in the engine sends nothing but the numbers).
+INCOMING_COUNTS = """SELECT ?this ?inferred ?p (COUNT(?s) AS ?all) (COUNT(?t) AS ?derived) WHERE {
+  { ?s ?p ?this FILTER(isIRI(?s) && ?s != ?this) }
+  UNION { GRAPH ?inferred { ?t ?p ?this FILTER(isIRI(?t) && ?t != ?this) } }
+} GROUP BY ?this ?inferred ?p"""
+
+# Statements about the IRI that the build inferred (kept in their own named graph).
+INFERRED = "CONSTRUCT { ?this ?p ?o } WHERE { GRAPH ?inferred { ?this ?p ?o } }"
+
+# Labels and notations of the terms a description mentions (their IRIs are listed in VALUES: the
+# engine looks each one up, whatever the size of the graph).
 LABELS = (
     PREFIXES
-    + """SELECT ?this ?x ?lp ?l WHERE {
-  { SELECT DISTINCT ?this ?x WHERE {
-    { ?this ?x ?o0 } UNION { ?this ?q0 ?x } UNION { ?s0 ?x ?this } UNION { ?x ?q1 ?this }
-    UNION { ?this skos:broader+ ?x }
-    UNION { ?this ?p1 ?b . FILTER(isBlank(?b)) { ?b ?x ?o1 } UNION { ?b ?q2 ?x } }
-    UNION { ?this ?p2 ?b2 . FILTER(isBlank(?b2)) ?b2 ?p3 ?c . FILTER(isBlank(?c))
-            { ?c ?x ?o2 } UNION { ?c ?q3 ?x } }
-    FILTER(isIRI(?x))
-  } }
+    + """SELECT ?x ?lp ?l WHERE {
+  VALUES ?x { %s }
   { ?x rdfs:label ?l BIND(rdfs:label AS ?lp) } UNION { ?x skos:prefLabel ?l BIND(skos:prefLabel AS ?lp) }
   UNION { ?x skos:notation ?l BIND(skos:notation AS ?lp) }
 }"""
 )
+LABELS_PER_QUERY = 500
+# The most links into one resource that a description holds, unless the caller says otherwise.
+MAX_INCOMING = 1000
 
 BROADER_CHAIN = (
     PREFIXES + "SELECT DISTINCT ?this ?a ?b WHERE { ?this skos:broader* ?a . ?a skos:broader ?b }"
@@ -228,6 +240,11 @@ class Statement:
     property: URIRef
     values: tuple[Value, ...]
     incoming: bool = False
+    total: int = 0  # how many values the graph holds, when more than `values` (a cut list of links)
+
+    def size(self) -> int:
+        """How many values there are (more than are held when the list was cut)."""
+        return max(self.total, len(self.values))
 
 
 @dataclass
@@ -247,6 +264,7 @@ class Description:
     label_triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
     vocabulary: set[Node] = field(default_factory=set)
     members: list[tuple[URIRef, URIRef | None]] = field(default_factory=list)
+    incoming_cut: bool = False  # the graph holds more links into the IRI than were read
 
     @property
     def exists(self) -> bool:
@@ -345,17 +363,13 @@ def _construct(store: Store, text: str, bindings: Mapping[str, Node]) -> rdflib.
     return result.graph
 
 
-_INVERSES: weakref.WeakKeyDictionary[Store, dict[URIRef, set[URIRef]]] = weakref.WeakKeyDictionary()
-
-
+@per_store
 def inverses(store: Store) -> dict[URIRef, set[URIRef]]:
     """Each property's inverses (symmetric ones are their own), read once per store."""
-    if store not in _INVERSES:
-        table: dict[URIRef, set[URIRef]] = defaultdict(set)
-        for row in _select(store, INVERSES, {}).rows:
-            table[row["p"]].add(row["q"])  # type: ignore[index, arg-type]
-        _INVERSES[store] = dict(table)
-    return _INVERSES[store]
+    table: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for row in _select(store, INVERSES, {}).rows:
+        table[row["p"]].add(row["q"])  # type: ignore[index, arg-type]
+    return dict(table)
 
 
 def _statements(
@@ -419,26 +433,85 @@ def document(description: Description) -> list[tuple[Node, Node, Node]]:
     return [*description.graph, *description.label_triples]
 
 
-def describe(store: Store, iri: str, base_iri: str, *, page: bool = True) -> Description:
+def _labels(store: Store, terms: Iterable[Node]) -> list[tuple[Node, Node, Node]]:
+    """(term, label property, label) for each IRI among `terms`, asked in batches of IRIs."""
+    iris = sorted({t for t in terms if isinstance(t, URIRef)})
+    found: list[tuple[Node, Node, Node]] = []
+    for start in range(0, len(iris), LABELS_PER_QUERY):
+        batch = values_list(iris[start : start + LABELS_PER_QUERY])
+        found += [(r["x"], r["lp"], r["l"]) for r in _select(store, LABELS % batch, {}).rows]
+    return found
+
+
+def _number(row: Mapping[str, Node], name: str) -> int:
+    value = row.get(name)
+    return int(value) if isinstance(value, Literal) else 0
+
+
+def _mentioned(graph: rdflib.Graph, this: URIRef) -> set[Node]:
+    """What a document mentions besides the IRI: the properties and values of its statements and
+    of their blank nodes, and the resources that link to it with their properties."""
+    found: set[Node] = set()
+    for s, p, o in graph:
+        found.add(p)
+        found.add(o if s == this or isinstance(s, BNode) else s)
+    found.discard(this)
+    return found
+
+
+def _incoming(
+    store: Store, bind: Mapping[str, Node], graph: rdflib.Graph, limit: int
+) -> tuple[set[tuple[Node, Node]], bool]:
+    """Add at most `limit` links into the IRI (from named resources) to `graph`; return the
+    inferred ones, and whether the list was cut."""
+    this = bind["this"]
+    result = store.query(INCOMING + f" LIMIT {limit + 1}", bindings=bind, max_rows=limit)
+    assert isinstance(result, SelectResult)
+    derived: set[tuple[Node, Node]] = set()
+    for row in result.rows:
+        s, p = row["s"], row["p"]
+        graph.add((s, p, this))
+        if str(row.get("derived", "")).lower() in ("true", "1"):
+            derived.add((s, p))
+    return derived, result.truncated
+
+
+def describe(
+    store: Store, iri: str, base_iri: str, *, page: bool = True, max_incoming: int = MAX_INCOMING
+) -> Description:
     """The description of `iri` (empty, with `exists` false, when the graph says nothing of it).
 
-    With `page` false only the document and the labels are read (enough for the RDF forms and
-    citations); a page also needs the statements sorted, the inferred ones apart, the incoming links
-    and the scheme position."""
+    Every query binds the IRI, and the links into it are read up to `max_incoming`, so the cost
+    follows the resource, not the size of the graph. With `page` false only the document and the
+    labels are read (enough for the RDF forms and citations); a page also needs the statements
+    sorted, the inferred ones apart, the incoming links and the scheme position."""
     this = URIRef(iri)
-    bind = {"this": this}
-    graph = _construct(store, DOCUMENT, bind)
-    description = Description(this, graph, base_iri)
+    bind: dict[str, Node] = {"this": this, "inferred": URIRef(base_iri + INFERRED_GRAPH)}
+    graph = _construct(store, DOCUMENT, {"this": this})
+    derived, cut = _incoming(store, bind, graph, max_incoming)
+    description = Description(this, graph, base_iri, incoming_cut=cut)
     if not description.exists:
         return description
+    pairs = [(row["a"], row["b"]) for row in _select(store, BROADER_CHAIN, {"this": this}).rows]
+    parents = dict(pairs)
+    above: dict[Node, set[Node]] = defaultdict(set)
+    for narrower_term, broader_term in pairs:
+        above[narrower_term].add(broader_term)
+    ancestors: set[Node] = set()
+    todo: list[Node] = [this]
+    while todo:  # only what lies above this IRI (an engine that drops the binding sends all chains)
+        for broader_term in above.get(todo.pop(), ()):
+            if broader_term not in ancestors:
+                ancestors.add(broader_term)
+                todo.append(broader_term)
     labels: dict[Node, dict[str, str]] = defaultdict(dict)
     own = [
         (this, lp, text)
         for lp in (RDFS.label, SKOS.prefLabel, SKOS.notation)
         for text in graph.objects(this, lp)
     ]
-    neighbours = [(row["x"], row["lp"], row["l"]) for row in _select(store, LABELS, bind).rows]
-    description.label_triples = [t for t in neighbours if t[0] != this]
+    neighbours = _labels(store, _mentioned(graph, this) | ancestors)
+    description.label_triples = neighbours
     for x, lp, text in own + neighbours:
         if lp == SKOS.notation:
             description.notations[x] = str(text)
@@ -451,18 +524,18 @@ def describe(store: Store, iri: str, base_iri: str, *, page: bool = True) -> Des
     if not page:
         return description
 
-    inferred = _construct(
-        store, INFERRED, {"this": this, "inferred": URIRef(base_iri + INFERRED_GRAPH)}
-    )
+    inferred = _construct(store, INFERRED, bind)
+    for s, p in derived:
+        inferred.add((s, p, this))
     asserted: list[Statement] = []
     entailed: list[Statement] = []
     for statement in _statements(graph, this, inferred):
         stated = tuple(v for v in statement.values if not v.inferred)
-        derived = tuple(v for v in statement.values if v.inferred)
+        entail = tuple(v for v in statement.values if v.inferred)
         if stated:
             asserted.append(Statement(statement.property, stated))
-        if derived:
-            entailed.append(Statement(statement.property, derived))
+        if entail:
+            entailed.append(Statement(statement.property, entail))
     description.outgoing = order(asserted, description.labels)
     description.inferred = order(entailed, description.labels)
     shown = {(s.property, v.term) for s in description.outgoing for v in s.values}
@@ -472,7 +545,7 @@ def describe(store: Store, iri: str, base_iri: str, *, page: bool = True) -> Des
     for s, p in graph.subject_predicates(this):
         if s == this or not isinstance(s, URIRef) or not isinstance(p, URIRef):
             continue
-        if (s, p, this) in inferred or p in SCHEME_LINKS:
+        if (s, p) in derived or p in SCHEME_LINKS:
             continue  # inferred links restate asserted ones; scheme links have their own section
         if any((q, s) in shown for q in inverse_of.get(p, ())):
             continue  # already shown as an outgoing (inverse) statement
@@ -482,20 +555,28 @@ def describe(store: Store, iri: str, base_iri: str, *, page: bool = True) -> Des
             if q != p:
                 description.inverse_of[p] = q
         incoming[p].append(Value(s))
+    totals: dict[Node, int] = {}
+    if cut:  # say how many there are
+        rows = _select(store, INCOMING_COUNTS, bind).rows
+        totals = {row["p"]: _number(row, "all") - _number(row, "derived") for row in rows}
     description.incoming = [
-        Statement(p, tuple(sorted(values, key=lambda v: description.sort_key(v.term))), True)
+        Statement(
+            p,
+            tuple(sorted(values, key=lambda v: description.sort_key(v.term))),
+            True,
+            totals.get(p, 0),
+        )
         for p, values in sorted(
             incoming.items(), key=lambda item: description.incoming_name(Statement(item[0], ()))
         )
     ]
 
-    parents = {row["a"]: row["b"] for row in _select(store, BROADER_CHAIN, bind).rows}
     node: Node = this
     while node in parents and parents[node] not in description.broader_chain:
         node = parents[node]
         description.broader_chain.append(node)  # type: ignore[arg-type]
     if description.is_scheme:
-        rows = _select(store, SCHEME_MEMBERS, bind).rows
+        rows = _select(store, SCHEME_MEMBERS, {"this": this}).rows
         members: dict[URIRef, URIRef | None] = {}
         for row in rows:
             concept = row["c"]

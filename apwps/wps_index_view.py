@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from rdflib.term import Literal, Node
+from rdflib.term import Literal, Node, URIRef
 
+from apwps.binding import values_list
 from apwps.memo import per_store
 from apwps.search import pick
 from apwps.stores.base import SelectResult, Store
@@ -27,13 +28,11 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
 
-OBSERVATIONS = (
-    PREFIXES
-    + """SELECT ?obs ?country ?indicator ?edition ?value ?unit ?period ?imputed
-       ?note ?rank ?region ?fragile ?dataset WHERE {
-  ?obs a qb:Observation ; apwps:refCountry ?country ; apwps:refIndicator ?indicator ;
+# The editions in the graph: the engine reads one index, and sends only the distinct values.
+EDITIONS = PREFIXES + "SELECT DISTINCT ?edition WHERE { ?obs apwps:refEdition ?edition }"
+
+_COLUMNS = """?obs a qb:Observation ; apwps:refCountry ?country ; apwps:refIndicator ?indicator ;
        apwps:value ?value .
-  OPTIONAL { ?obs apwps:refEdition ?edition }
   OPTIONAL { ?obs apwps:unitLabel ?unit }
   OPTIONAL { ?obs apwps:referencePeriod ?period }
   OPTIONAL { ?obs apwps:imputedValue ?imputed }
@@ -41,19 +40,24 @@ OBSERVATIONS = (
   OPTIONAL { ?obs apwps:rank ?rank }
   OPTIONAL { ?obs apwps:wpsIndexRegion ?region }
   OPTIONAL { ?obs apwps:fragileState ?fragile }
-  OPTIONAL { ?obs qb:dataSet ?dataset }
-}"""
-)
+  OPTIONAL { ?obs qb:dataSet ?dataset }"""
+_SELECTED = """?obs ?country ?indicator ?edition ?value ?unit ?period ?imputed
+       ?note ?rank ?region ?fragile ?dataset"""
 
-# Labels, codes and definitions of everything the observations refer to.
+# The observations of one edition (bound to ?edition): the engine starts from that edition's
+# observations, so the answer and its cost follow the edition, not the graph.
+EDITION_OBSERVATIONS = (
+    PREFIXES + f"SELECT {_SELECTED} WHERE {{\n  ?obs apwps:refEdition ?edition .\n  {_COLUMNS}\n}}"
+)
+# Observations when no edition is stated anywhere.
+OBSERVATIONS = PREFIXES + f"SELECT {_SELECTED} WHERE {{\n  {_COLUMNS}\n}}"
+
+# Labels, codes and definitions of the things listed (countries, indicators, regions, data sets,
+# dimensions), each looked up by its IRI.
 TERMS = (
     PREFIXES
     + """SELECT DISTINCT ?x ?label ?code ?definition ?unit ?dimension WHERE {
-  { SELECT DISTINCT ?x WHERE {
-      ?obs a qb:Observation .
-      { ?obs apwps:refCountry ?x } UNION { ?obs apwps:refIndicator ?x }
-      UNION { ?obs apwps:wpsIndexRegion ?x } UNION { ?obs qb:dataSet ?x }
-      UNION { ?obs apwps:refIndicator ?i . ?i apwps:indexDimension ?x } } }
+  VALUES ?x { %s }
   OPTIONAL { { ?x skos:prefLabel ?label } UNION { ?x rdfs:label ?label } }
   OPTIONAL { { ?x apwps:iso3166Alpha3 ?code } UNION { ?x skos:notation ?code } }
   OPTIONAL { ?x skos:definition ?definition }
@@ -61,6 +65,7 @@ TERMS = (
   OPTIONAL { ?x apwps:indexDimension ?dimension }
 }"""
 )
+TERMS_PER_QUERY = 500
 
 
 @dataclass
@@ -184,8 +189,10 @@ class WpsIndex:
         return [p.observation.value for p in self.ranking(indicator)]
 
 
-def _select(store: Store, text: str) -> list[dict[str, Node]]:
-    result = store.query(text)
+def _select(
+    store: Store, text: str, bindings: Mapping[str, Node] | None = None
+) -> list[dict[str, Node]]:
+    result = store.query(text, bindings=bindings)
     assert isinstance(result, SelectResult)
     return result.rows
 
@@ -206,10 +213,38 @@ def _boolean(value: Node | None) -> bool | None:
     return str(value).lower() in ("true", "1") if isinstance(value, Literal) else None
 
 
+def _latest_rows(store: Store) -> list[dict[str, Node]]:
+    """The observations of the latest edition (all of them when none states an edition)."""
+    editions = [row["edition"] for row in _select(store, EDITIONS) if "edition" in row]
+    if not editions:
+        return _select(store, OBSERVATIONS)
+    latest = max(editions, key=str)
+    return _select(store, EDITION_OBSERVATIONS, {"edition": latest})
+
+
+def _read_things(store: Store, iris: set[str], things: dict[str, Thing]) -> None:
+    """Add the labels, codes, definitions, units and dimensions of `iris` to `things`."""
+    wanted = sorted(iris)
+    for start in range(0, len(wanted), TERMS_PER_QUERY):
+        batch = values_list(URIRef(iri) for iri in wanted[start : start + TERMS_PER_QUERY])
+        for row in _select(store, TERMS % batch):
+            iri = _text(row, "x")
+            thing = things.get(iri) or Thing(iri)
+            things[iri] = thing
+            for name, target in (("label", thing.labels), ("definition", thing.definitions)):
+                text = row.get(name)
+                if isinstance(text, Literal):
+                    target.setdefault(text.language or "", str(text))
+            thing.code = thing.code or _text(row, "code")
+            thing.unit = thing.unit or _text(row, "unit")
+            thing.dimension = thing.dimension or _text(row, "dimension")
+
+
 @per_store
 def read_wps_index(store: Store) -> WpsIndex:
-    """The latest edition of the WPS Index in the graph (read once per store)."""
-    rows = _select(store, OBSERVATIONS)
+    """The latest edition of the WPS Index in the graph (read on first use, once per store): its
+    observations and what they refer to, nothing of the earlier editions."""
+    rows = _latest_rows(store)
     editions = sorted({_text(r, "edition") for r in rows})
     edition = editions[-1] if editions else ""
     observations: list[Observation] = []
@@ -239,17 +274,11 @@ def read_wps_index(store: Store) -> WpsIndex:
             datasets.add(_text(row, "dataset"))
         observations.append(obs)
     things: dict[str, Thing] = {}
-    for row in _select(store, TERMS):
-        iri = _text(row, "x")
-        thing = things.get(iri) or Thing(iri)
-        things[iri] = thing
-        for name, target in (("label", thing.labels), ("definition", thing.definitions)):
-            text = row.get(name)
-            if isinstance(text, Literal):
-                target.setdefault(text.language or "", str(text))
-        thing.code = thing.code or _text(row, "code")
-        thing.unit = thing.unit or _text(row, "unit")
-        thing.dimension = thing.dimension or _text(row, "dimension")
+    referred = {o.country for o in observations} | {o.indicator for o in observations}
+    referred |= {o.region for o in observations if o.region} | datasets
+    _read_things(store, referred, things)
+    dimensions = {t.dimension for t in things.values() if t.dimension} - set(things)
+    _read_things(store, dimensions, things)
     for obs in observations:  # anything the graph gave no label keeps its IRI's slug
         for iri in (obs.country, obs.indicator, obs.region):
             if iri and iri not in things:

@@ -6,25 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
-from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest
 
 from apwps.crosswalk import Crosswalk, read_crosswalk
-from apwps.errors import ApwpsError
-from server.context import AppContext, ctx
+from server.context import ctx
 from server.pages import langs, page_lang
 from server.search import page_url
 
 bp = Blueprint("crosswalk", __name__)
-
-
-@bp.record_once
-def _warm(state: BlueprintSetupState) -> None:
-    context: AppContext = state.app.extensions["apwps"]
-    try:
-        read_crosswalk(context.store)
-    except ApwpsError as exc:
-        state.app.logger.warning("crosswalk not read at start: %s", exc)
 
 
 def as_json(crosswalk: Crosswalk, reader: list[str]) -> dict[str, Any]:

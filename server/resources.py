@@ -240,7 +240,11 @@ def resource(path: str) -> Response:
     except HTTPException:
         rep = None  # decided after the 404 check: an unknown IRI is a 404 whatever was asked
     d = describe(
-        context.store, iri, context.settings.base_iri, page=rep is None or rep.kind == "html"
+        context.store,
+        iri,
+        context.settings.base_iri,
+        page=rep is None or rep.kind == "html",
+        max_incoming=context.settings.resource_max_incoming_links,
     )
     if not d.exists:
         members = collection_members(context.store, iri + "/") if "/" not in stem else []
@@ -345,7 +349,9 @@ def ontology_module(module: str) -> Response:
     if rep.kind == "rdf" and rep.rdf is not None:
         response = Response(_rdf(graph, rep.rdf), content_type=rep.rdf.content_type)
     else:
-        d = describe(context.store, iri, base)
+        d = describe(
+            context.store, iri, base, max_incoming=context.settings.resource_max_incoming_links
+        )
         if not d.exists:
             return _not_found(iri)
         response = Response(_page(d, local), mimetype="text/html")

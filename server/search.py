@@ -6,28 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
-from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest
 
-from apwps.errors import ApwpsError
-from apwps.search import Hit, SearchIndex, index_for
-from server.context import AppContext, ctx
+from apwps.search import Hit, SearchIndex, index_for, with_descriptions
+from server.context import ctx
 from server.pages import LANGUAGES, absolute, href, langs, page_lang
 
 bp = Blueprint("search", __name__)
 
 MAX_QUERY_CHARS = 200
 DESCRIPTION_CHARS = 200
-
-
-@bp.record_once
-def _warm(state: BlueprintSetupState) -> None:
-    """Build the index while the app is created, before server processes fork and share it."""
-    context: AppContext = state.app.extensions["apwps"]
-    try:
-        index_for(context.store, context.settings.base_iri)
-    except ApwpsError as exc:  # a remote store not up yet: build on first search instead
-        state.app.logger.warning("search index not built at start: %s", exc)
 
 
 def page_url(iri: str) -> str:
@@ -37,8 +25,11 @@ def page_url(iri: str) -> str:
 
 
 def _index() -> SearchIndex:
+    """The index, built by the first search of this process (not at start: over a large external
+    engine that takes a while, and a process that never searches never pays for it)."""
     context = ctx()
-    return index_for(context.store, context.settings.base_iri)
+    settings = context.settings
+    return index_for(context.store, settings.base_iri, settings.search_index_max_names)
 
 
 def _limit() -> int:
@@ -91,7 +82,9 @@ def search() -> Response | str:
     reader = langs()
     limit = _limit()
     as_json = _wants_json()
-    hits = _index().search(query, reader, limit) if query else []
+    index = _index() if query or not as_json else None
+    hits = index.search(query, reader, limit) if index is not None and query else []
+    hits = with_descriptions(ctx().store, hits)
     if as_json:
         response = jsonify(
             {
@@ -110,7 +103,8 @@ def search() -> Response | str:
             reader=reader,
             lang=page_lang(list(LANGUAGES)),
             languages=LANGUAGES,
-            size=len(_index()),
+            size=len(index) if index is not None else 0,
+            complete=index is None or index.complete,
         )
         response = Response(body, mimetype="text/html")
     response.headers["Access-Control-Allow-Origin"] = "*"

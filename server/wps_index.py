@@ -5,27 +5,16 @@ values with where each sits among all countries). Charts are SVG drawn on the se
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request
-from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
 from apwps.charts import BarChart, Item, bar_chart, fmt, strip
 from apwps.crosswalk import read_crosswalk
-from apwps.errors import ApwpsError
 from apwps.wps_index_view import Placed, Thing, WpsIndex, read_wps_index
-from server.context import AppContext, ctx
+from server.context import ctx
 from server.pages import langs, page_lang
 
 bp = Blueprint("wps_index", __name__)
-
-
-@bp.record_once
-def _warm(state: BlueprintSetupState) -> None:
-    context: AppContext = state.app.extensions["apwps"]
-    try:
-        read_wps_index(context.store)
-    except ApwpsError as exc:
-        state.app.logger.warning("WPS Index data not read at start: %s", exc)
 
 
 def _index() -> WpsIndex:

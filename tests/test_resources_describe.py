@@ -132,3 +132,43 @@ def test_pages_and_documents_over_the_remote_store(settings: Settings, remote: S
     assert (URIRef(UNFOA), RDF.type, URIRef(APWPS + "AnalyticalFramework")) in graph
     assert client.get("/id/frameworks", headers={"Accept": "text/html"}).status_code == 200
     assert client.get("/ontology.ttl").status_code == 200
+
+
+VERIFIED = BASE + "id/verification-status/verified"
+STATUS = URIRef(APWPS + "verificationStatus")
+
+
+def test_a_cut_list_of_incoming_links_is_counted_alike_on_both_stores(
+    store: Store, remote: SparqlStore
+) -> None:
+    whole = describe(store, VERIFIED, BASE)
+    assert not whole.incoming_cut
+    (listed,) = [s for s in whole.incoming if s.property == STATUS]
+    assert len(listed.values) > 100
+    for over in (store, remote):
+        cut = describe(over, VERIFIED, BASE, max_incoming=50)
+        assert cut.incoming_cut
+        (statement,) = [s for s in cut.incoming if s.property == STATUS]
+        assert 0 < len(statement.values) <= 50
+        assert statement.size() == listed.size() == len(listed.values)
+        # the document holds what was read, with the labels of what it holds
+        linking = set(cut.graph.subjects(STATUS, URIRef(VERIFIED))) - {URIRef(VERIFIED)}
+        assert 0 < len(linking) <= 50
+        assert linking <= {x for x, _, _ in cut.label_triples}
+
+
+def test_a_page_with_a_cut_list_counts_the_rest(settings: Settings, remote: SparqlStore) -> None:
+    from server import create_app
+
+    whole = describe(remote, VERIFIED, BASE)
+    (listed,) = [s for s in whole.incoming if s.property == STATUS]
+    app = create_app(settings.replace(store="sparql", resource_max_incoming_links=50), store=remote)
+    page = app.test_client().get(
+        "/id/verification-status/verified", headers={"Accept": "text/html"}
+    )
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert f"and {listed.size() - 60} more" in text and "list them all" in text
+    turtle = app.test_client().get("/id/verification-status/verified.ttl")
+    graph = Graph().parse(data=turtle.get_data(), format="turtle")
+    assert 0 < len(set(graph.subjects(STATUS, URIRef(VERIFIED))) - {URIRef(VERIFIED)}) <= 50

@@ -6,13 +6,17 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
 
 from apwps.config import Settings
-from apwps.search import SearchIndex, fold, index_for, words
+from apwps.search import SearchIndex, fold, index_for, with_descriptions, words
 from apwps.stores.memory import MemoryStore
 from apwps.stores.sparql import SparqlStore
 from tests.conftest import free_port, stop, wait_until_up
@@ -125,3 +129,42 @@ def test_remote_store_gives_the_same_answers(
     assert len(remote_index) == len(index)
     for query in ("genocide", "FoA", "sikkerhet", "un wom"):
         assert iris(remote_index, query, ("en",)) == iris(index, query, ("en",))
+
+
+def test_the_index_holds_names_only_up_to_its_bound(store: MemoryStore, settings: Settings) -> None:
+    whole = SearchIndex.build(store, settings.base_iri)
+    assert whole.complete and whole.names > 1000
+    bounded = SearchIndex.build(store, settings.base_iri, max_names=200)
+    assert not bounded.complete and 0 < bounded.names <= 200
+    assert bounded.iris == whole.iris[: len(bounded)]  # the first resources by IRI
+    hit = bounded.search(bounded.entry(0).label()[0])[0]
+    assert hit.entry.descriptions == {}  # read for the results shown, not held
+
+
+def test_descriptions_are_read_for_the_results_shown(
+    store: MemoryStore, index: SearchIndex
+) -> None:
+    hits = with_descriptions(store, index.search("genocide", ("en",), 5))
+    assert hits[0].iri == ID + "crimes/genocide"
+    assert "intent to destroy" in hits[0].entry.description(("en",))
+
+
+def test_concurrent_first_uses_build_once() -> None:
+    """Views are built on first use: requests arriving together wait for one build."""
+    from apwps.memo import per_store
+
+    calls: list[int] = []
+    gate = threading.Event()
+
+    @per_store
+    def slow(store: Any) -> int:
+        calls.append(1)
+        gate.wait(5)
+        return len(calls)
+
+    target = MemoryStore(ox.Store())
+    with ThreadPoolExecutor(8) as pool:
+        futures = [pool.submit(slow, target) for _ in range(8)]
+        gate.set()
+        assert {f.result() for f in futures} == {1}
+    assert calls == [1]

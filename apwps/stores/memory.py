@@ -11,12 +11,9 @@ select among the graphs held, and both stores give the same answers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from itertools import islice
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib.term import Node
 
 from apwps.errors import QueryError
 from apwps.executor import Emit, Pool
@@ -24,17 +21,19 @@ from apwps.formats import BY_NAME, Format
 from apwps.guard import CheckedQuery
 from apwps.results import ChunkWriter, take, write
 from apwps.stores.base import (
+    UNION_QUERY,
     Answer,
     AskResult,
-    Counts,
+    Dataset,
     GraphResult,
+    Limits,
     QueryResult,
     SelectResult,
     Store,
+    cut,
+    solution_rows,
 )
-from apwps.terms import from_rdflib, to_rdflib, to_rdflib_graph
-
-_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+from apwps.terms import from_rdflib, to_rdflib_graph
 
 
 def _with_union(source: ox.Store | None, target: ox.Store) -> ox.Store:
@@ -43,7 +42,7 @@ def _with_union(source: ox.Store | None, target: ox.Store) -> ox.Store:
         target.bulk_load(
             ox.serialize(source, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS
         )
-    constructed: Any = target.query(_UNION)
+    constructed: Any = target.query(UNION_QUERY)
     union = ox.serialize(constructed, format=ox.RdfFormat.N_TRIPLES)
     if union:
         target.bulk_load(union, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
@@ -77,76 +76,50 @@ class MemoryStore(Store):
         self._pool: Pool | None = None
 
     @staticmethod
-    def _options(
-        bindings: Mapping[str, Node] | None,
-        default_graphs: Sequence[str] | None,
-        named_graphs: Sequence[str] | None,
-    ) -> dict[str, Any]:
+    def _options(dataset: Dataset) -> dict[str, Any]:
         options: dict[str, Any] = {}
         try:
-            if default_graphs is not None or named_graphs is not None:
+            if dataset.default_graphs or dataset.named_graphs:
                 # The dataset given by the caller (the protocol's graph parameters) overrides the
                 # query's own FROM clauses.
-                options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
-                options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
-            if bindings:
+                options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs or ()]
+                options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs or ()]
+            if dataset.bindings:
                 options["substitutions"] = {
-                    ox.Variable(name): from_rdflib(term) for name, term in bindings.items()
+                    ox.Variable(name): from_rdflib(term) for name, term in dataset.bindings.items()
                 }
         except ValueError as exc:  # pyoxigraph refuses an IRI that is not one
             raise QueryError(f"not a valid IRI: {exc}") from exc
         return options
 
-    def raw_query(
-        self,
-        text: str,
-        *,
-        bindings: Mapping[str, Node] | None = None,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-    ) -> Any:
+    def raw_query(self, text: str, dataset: Dataset | None = None) -> Any:
         """The engine's own result object (for callers that serialise it directly)."""
-        options = self._options(bindings, default_graphs or None, named_graphs or None)
         try:
-            return self.oxigraph.query(text, **options)
+            return self.oxigraph.query(text, **self._options(dataset or Dataset()))
         except SyntaxError as exc:
             raise malformed(exc) from exc
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"query failed: {exc}") from exc
 
-    def query(
-        self,
-        text: str,
-        *,
-        bindings: Mapping[str, Node] | None = None,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-        max_rows: int | None = None,
-    ) -> QueryResult:
-        result = self.raw_query(
-            text, bindings=bindings, default_graphs=default_graphs, named_graphs=named_graphs
-        )
+    def _query(self, text: str, dataset: Dataset, max_rows: int | None) -> QueryResult:
+        result = self.raw_query(text, dataset)
         try:
             if isinstance(result, ox.QueryBoolean):
                 return AskResult(bool(result))
             if isinstance(result, ox.QuerySolutions):
                 variables = [v.value for v in result.variables]
-                taken = list(islice(result, max_rows + 1)) if max_rows is not None else list(result)
-                truncated = max_rows is not None and len(taken) > max_rows
-                rows = [
-                    {
-                        name: to_rdflib(solution[name])
-                        for name in variables
-                        if solution[name] is not None
-                    }
-                    for solution in taken[:max_rows]
-                ]
+                rows, truncated = cut(solution_rows(result), max_rows)
                 return SelectResult(variables, rows, truncated)
-            triples = list(islice(result, max_rows + 1)) if max_rows is not None else list(result)
-            truncated = max_rows is not None and len(triples) > max_rows
-            return GraphResult(to_rdflib_graph(triples[:max_rows]), truncated)
+            triples, truncated = cut(result, max_rows)
+            return GraphResult(to_rdflib_graph(triples), truncated)
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"query failed: {exc}") from exc
+
+    def _solutions(self, text: str, dataset: Dataset) -> Any:
+        result = self.raw_query(text, dataset)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        return result
 
     # --- streamed, time-limited answers ----------------------------------------------------------
 
@@ -180,21 +153,11 @@ class MemoryStore(Store):
         writer.flush_chunk()
         return False
 
-    def stream(
-        self,
-        query: CheckedQuery,
-        fmt: Format,
-        *,
-        bindings: Mapping[str, Node] | None = None,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-        max_rows: int | None = None,
-        time_limit_ms: int = 0,
-    ) -> Answer:
+    def _stream(self, query: CheckedQuery, fmt: Format, dataset: Dataset, limits: Limits) -> Answer:
+        max_rows, time_limit_ms = limits.max_rows, limits.time_limit_ms
         if self._pool is None:
             self._pool = Pool(self._run, self.processes)
-        options = self._options(bindings, default_graphs, named_graphs)
-        job = (query.text, options, fmt.name, max_rows, query.prefixes)
+        job = (query.text, self._options(dataset), fmt.name, max_rows, query.prefixes)
         execution = self._pool.run(job, limit_ms=time_limit_ms)
         return Answer(execution.head, fmt, execution.chunks(), execution.close)
 
@@ -202,16 +165,6 @@ class MemoryStore(Store):
         self.oxigraph.clear()
         self.oxigraph.bulk_load(data, format=ox.RdfFormat.N_QUADS)
         _with_union(None, self.oxigraph)
-
-    def counts(self) -> Counts:
-        per_graph: dict[str, int] = {}
-        rows: Any = self.oxigraph.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        )
-        for row in rows:
-            per_graph[row["g"].value] = int(row["n"].value)
-        union: Any = self.oxigraph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        return Counts(per_graph, int(next(iter(union))["n"].value))
 
     def close(self) -> None:
         if self._pool is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import urllib.error
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pyoxigraph as ox
@@ -27,13 +27,16 @@ from apwps.formats import Format
 from apwps.guard import CheckedQuery, query_form
 from apwps.results import chunks, take
 from apwps.stores.base import (
+    UNION_QUERY,
     Answer,
     AskResult,
-    Counts,
+    Dataset,
     GraphResult,
+    Limits,
     QueryResult,
     SelectResult,
     Store,
+    cut,
 )
 
 _BNODE_UNSAFE = re.compile(r"[^A-Za-z0-9]")
@@ -81,7 +84,9 @@ class SparqlStore(Store):
         self._credentials: AuthBase | None = None  # learnt from the Graph Store's challenge
         self.description = f"SPARQL engine at {query_url}"
 
-    def _wrapper(self, text: str) -> SPARQLWrapper:
+    def _wrapper(self, text: str, dataset: Dataset) -> SPARQLWrapper:
+        """A request for `text` with the dataset's bindings (a VALUES block) and graphs."""
+        text = with_values(text, dataset.bindings or {})
         wrapper = SPARQLWrapper(self.query_url, agent="apwps")
         wrapper.setMethod(POST)
         # The protocol's content negotiation only: SPARQLWrapper's extra `format=` parameters are
@@ -92,26 +97,18 @@ class SparqlStore(Store):
         # SPARQLWrapper guesses the form from the text and takes "addressed" in a comment for ADD
         # (and would send the query as an update): the guard's tokenizer knows it.
         wrapper.queryType = query_form(text) or "SELECT"
+        for graph in dataset.default_graphs or ():
+            wrapper.addDefaultGraph(graph)
+        for graph in dataset.named_graphs or ():
+            wrapper.addNamedGraph(graph)
         return wrapper
 
     def _fail(self, exc: BaseException) -> StoreError:
         cause = getattr(exc, "reason", None) or exc
         return StoreError(f"the SPARQL engine at {self.query_url} failed: {cause}")
 
-    def query(
-        self,
-        text: str,
-        *,
-        bindings: Mapping[str, Node] | None = None,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-        max_rows: int | None = None,
-    ) -> QueryResult:
-        wrapper = self._wrapper(with_values(text, bindings or {}))
-        for default_iri in default_graphs or ():
-            wrapper.addDefaultGraph(default_iri)
-        for named_iri in named_graphs or ():
-            wrapper.addNamedGraph(named_iri)
+    def _query(self, text: str, dataset: Dataset, max_rows: int | None) -> QueryResult:
+        wrapper = self._wrapper(text, dataset)
         query_type = wrapper.queryType
         try:
             if query_type in ("CONSTRUCT", "DESCRIBE"):
@@ -119,14 +116,11 @@ class SparqlStore(Store):
                 raw = wrapper.query().response.read()
                 graph = rdflib.Graph()
                 graph.parse(data=raw.decode("utf-8"), format="turtle")
-                truncated = max_rows is not None and len(graph) > max_rows
-                if truncated and max_rows is not None:
-                    kept = rdflib.Graph()
-                    for index, triple in enumerate(graph):
-                        if index >= max_rows:
-                            break
-                        kept.add(triple)
-                    graph = kept
+                triples, truncated = cut(graph, max_rows)
+                if truncated:
+                    graph = rdflib.Graph()
+                    for triple in triples:
+                        graph.add(triple)
                 return GraphResult(graph, truncated)
             wrapper.setReturnFormat(JSON)
             data = wrapper.query().convert()
@@ -143,34 +137,34 @@ class SparqlStore(Store):
         if "boolean" in data:
             return AskResult(bool(data["boolean"]))
         variables = list(data.get("head", {}).get("vars", []))
-        bindings_list = data.get("results", {}).get("bindings", [])
-        truncated = max_rows is not None and len(bindings_list) > max_rows
-        rows = [
-            {name: _term(value) for name, value in row.items()}
-            for row in bindings_list[: max_rows if max_rows is not None else None]
-        ]
+        bindings_list, truncated = cut(data.get("results", {}).get("bindings", []), max_rows)
+        rows = [{name: _term(value) for name, value in row.items()} for row in bindings_list]
         return SelectResult(variables, rows, truncated)
 
-    def stream(
-        self,
-        query: CheckedQuery,
-        fmt: Format,
-        *,
-        bindings: Mapping[str, Node] | None = None,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-        max_rows: int | None = None,
-        time_limit_ms: int = 0,
-    ) -> Answer:
+    def _solutions(self, text: str, dataset: Dataset) -> Any:
+        """The engine's JSON results, parsed as they arrive."""
+        wrapper = self._wrapper(text, dataset)
+        wrapper.setReturnFormat(JSON)
+        wrapper.addCustomHttpHeader("Accept", "application/sparql-results+json")
+        try:
+            response = wrapper.query().response
+            return ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON)
+        except SPARQLWrapperException as exc:
+            raise QueryError(f"the SPARQL engine refused the query: {exc}") from exc
+        except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
+            raise self._fail(exc) from exc
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise StoreError(
+                f"the SPARQL engine at {self.query_url} sent an unreadable answer: {exc}"
+            ) from exc
+
+    def _stream(self, query: CheckedQuery, fmt: Format, dataset: Dataset, limits: Limits) -> Answer:
+        max_rows, time_limit_ms = limits.max_rows, limits.time_limit_ms
         """The engine's answer read as it arrives (JSON results or N-Triples), cut at `max_rows`
         and written by the same writers as the embedded store's, so both answer alike."""
         limit_s = time_limit_ms / 1000 if time_limit_ms else self.timeout_s
-        wrapper = self._wrapper(with_values(query.text, bindings or {}))
+        wrapper = self._wrapper(query.text, dataset)
         wrapper.setTimeout(max(1, int(min(limit_s, self.timeout_s) + 0.999)))
-        for graph in default_graphs or ():
-            wrapper.addDefaultGraph(graph)
-        for graph in named_graphs or ():
-            wrapper.addNamedGraph(graph)
         graph_answer = query.kind == "graph"
         wrapper.setReturnFormat(TURTLE if graph_answer else JSON)
         wrapper.addCustomHttpHeader(
@@ -262,15 +256,5 @@ class SparqlStore(Store):
             quads = source.quads_for_pattern(None, None, None, ox.NamedNode(graph))
             triples = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
             self.put_graph(graph, triples or b"")
-        union: Any = source.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        union: Any = source.query(UNION_QUERY)
         self.put_graph(None, ox.serialize(union, format=ox.RdfFormat.N_TRIPLES) or b"")
-
-    def counts(self) -> Counts:
-        result = self.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        )
-        assert isinstance(result, SelectResult)
-        per_graph = {str(r["g"]): int(r["n"]) for r in result.rows if "g" in r}  # type: ignore[call-overload]
-        union = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        assert isinstance(union, SelectResult)
-        return Counts(per_graph, int(union.rows[0]["n"]) if union.rows else 0)  # type: ignore[call-overload]

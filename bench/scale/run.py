@@ -5,6 +5,7 @@ a real Oxigraph server.
     python bench/scale/run.py build --triples 10000 100000 1000000
     python bench/scale/run.py serve --triples 10000 100000 1000000
     python bench/scale/run.py oxigraph --triples 1000000 10000000
+    python bench/scale/run.py front --triples 100000 1000000   # the stateless front, again
     python bench/scale/run.py report          # bench/scale/results.md and growth.png
 
 Steps add to bench/scale/results.json (figures only). Generated data goes under --data (default
@@ -238,6 +239,15 @@ def step_oxigraph(
         union.unlink(missing_ok=True)
 
 
+def start_engine(location: Path, log: Path) -> Any:
+    """`oxigraph serve-read-only` on a loaded store, on a free loopback port."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [OXIGRAPH, "serve-read-only", "--location", str(location)]
+    command += ["--bind", f"127.0.0.1:{port}", "--timeout-s", "60"]
+    return start_server(command, base + "/query?query=ASK%7B%7D", base, log)
+
+
 def serve_engine(
     section: str,
     location: Path,
@@ -248,23 +258,8 @@ def serve_engine(
     result: dict[str, Any],
 ) -> None:
     """`oxigraph serve-read-only` on a loaded store, timed directly and through `apwps serve`."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    engine = start_server(
-        [
-            OXIGRAPH,
-            "serve-read-only",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout-s",
-            "60",
-        ],
-        base + "/query?query=ASK%7B%7D",
-        base,
-        data / f"oxigraph-serve-{triples}.log",
-    )
+    engine = start_engine(location, data / f"oxigraph-serve-{triples}.log")
+    base = engine.url
     try:
         rss, _ = memory_mb(engine.process.pid)
         result["engine"] = {
@@ -324,33 +319,20 @@ def publish(root: Path, dist: Path, data: Path, triples: int) -> dict[str, Any]:
         shutil.rmtree(location, ignore_errors=True)
 
 
-def through_apwps(root: Path, data: Path, triples: int, engine: str, runs: int) -> dict[str, Any]:
-    """`apwps serve --store sparql` over the engine: a stateless front."""
+def start_front(root: Path, data: Path, engine: str, log: Path) -> Any:
+    """`apwps serve --store sparql` over the engine at `engine`, on a free loopback port."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(
-        [
-            APWPS,
-            "--root",
-            str(root),
-            "--set",
-            f"dist_dir={data / 'no-dist'}",
-            "--set",
-            "store=sparql",
-            "--set",
-            f"sparql_query_url={engine}/query",
-            "--set",
-            "remote_timeout_s=60",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        base + "/sparql?query=ASK%7B%7D",
-        base,
-        data / f"serve-sparql-{triples}.log",
-    )
+    command = [APWPS, "--root", str(root), "--set", f"dist_dir={data / 'no-dist'}"]
+    command += ["--set", "store=sparql", "--set", f"sparql_query_url={engine}/query"]
+    command += ["--set", "remote_timeout_s=60", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return start_server(command, base + "/sparql?query=ASK%7B%7D", base, log)
+
+
+def through_apwps(root: Path, data: Path, triples: int, engine: str, runs: int) -> dict[str, Any]:
+    """`apwps serve --store sparql` over the engine: a stateless front."""
+    server = start_front(root, data, engine, data / f"serve-sparql-{triples}.log")
+    base = server.url
     try:
         rss, pss = memory_mb(server.process.pid)
         latencies = suite("apwps", base, triples, runs)
@@ -366,11 +348,92 @@ def through_apwps(root: Path, data: Path, triples: int, engine: str, runs: int) 
         server.stop()
 
 
+# --- the stateless front over a loaded engine: start-up, memory, pages, first and later searches ---
+
+
+def step_front(sizes: list[int], data: Path, runs: int) -> None:
+    """`apwps serve --store sparql` over an Oxigraph store loaded by the `oxigraph` step: how soon
+    it answers, what it holds, resource pages (publications, and a concept every entry links to),
+    the first search (which builds the index) and later ones, and the other views' first use."""
+    for triples in sizes:
+        location = data / f"oxigraph-{triples}"
+        if not location.is_dir():
+            raise SystemExit(f"no loaded store at {location}: run the oxigraph step first")
+        engine = start_engine(location, data / f"front-engine-{triples}.log")
+        engine_url = engine.url
+        try:
+            save("front", str(triples), front(data, triples, engine_url, runs))
+        finally:
+            engine.stop()
+
+
+def front(data: Path, triples: int, engine: str, runs: int) -> dict[str, Any]:
+    import requests
+    from measure import latency
+
+    from queries import samples
+
+    server = start_front(ROOT, data, engine, data / f"front-{triples}.log")
+    base = server.url
+    session = requests.Session()
+    pubs = samples(triples)["pub"]
+
+    def page(accept: str, paths: list[str]) -> Any:
+        def send(i: int) -> requests.Response:
+            return session.get(
+                base + paths[i % len(paths)], headers={"Accept": accept}, timeout=600
+            )
+
+        return send
+
+    def timed(path: str) -> dict[str, Any]:
+        begun = time.perf_counter()
+        response = session.get(base + path, timeout=600)
+        return {
+            "ms": round((time.perf_counter() - begun) * 1000, 1),
+            "status": response.status_code,
+        }
+
+    try:
+        rss, pss = memory_mb(server.process.pid)
+        result: dict[str, Any] = {
+            "startup_s": round(server.startup_s, 2),
+            "rss_mb_after_start": round(rss),
+            "pss_mb_after_start": round(pss),
+        }
+        paths = [iri[len("https://w3id.org/apwps") :] for iri in pubs]
+        hub = ["/id/verification-status/verified", "/id/crimes/genocide"]
+        result["latency"] = {
+            "page-html": latency(page("text/html", paths), runs),
+            "page-turtle": latency(page("text/turtle", paths), runs),
+            "hub-page-html": latency(page("text/html", hub), max(2, runs // 2)),
+        }
+        # each server process builds its views on first use: ask each worker until all have
+        result["first_search"] = timed("/search.json?q=report")
+        words = ["framework", "report 12", "organisation", "risk", "prevention", "index 20"]
+
+        def search(i: int) -> requests.Response:
+            query = words[i % len(words)] + (f" {i % 7}" if i >= len(words) else "")
+            return session.get(base + "/search.json", params={"q": query}, timeout=600)
+
+        result["latency"]["search"] = latency(search, runs, warmup=4)
+        result["first_crosswalk"] = timed("/crosswalk?format=json")
+        result["first_wps_index"] = timed("/wps-index")
+        rss, pss = memory_mb(server.process.pid)
+        result["rss_mb_after_views"] = round(rss)
+        result["pss_mb_after_views"] = round(pss)
+        result["peak_rss_mb"] = round(server.sampler.peak_rss_mb)
+        result["peak_pss_mb"] = round(server.sampler.peak_pss_mb)
+        return result
+    finally:
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("step", choices=["build", "serve", "oxigraph", "report"])
+    parser.add_argument("step", choices=["build", "serve", "oxigraph", "front", "report"])
     parser.add_argument("--triples", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--data", type=Path, default=Path("/tmp/apwps-scale"))
     parser.add_argument("--runs", type=int, default=20, help="requests per query and size")
@@ -396,6 +459,8 @@ def main() -> None:
         step_serve(args.triples, args.data, args.runs)
     elif args.step == "oxigraph":
         step_oxigraph(args.triples, args.data, args.runs, args.publish_max, args.reuse)
+    elif args.step == "front":
+        step_front(args.triples, args.data, args.runs)
     else:
         from scale_report import write_report
 

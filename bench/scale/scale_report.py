@@ -147,6 +147,48 @@ def loading_table(oxigraph: dict[str, Any]) -> list[str]:
     return lines
 
 
+FRONT_DATE = "2026-11-25"
+
+
+def _ms(cell: dict[str, Any] | None) -> str:
+    if not cell:
+        return "–"
+    flag = "" if cell.get("status", [200]) == [200] else f" [{','.join(map(str, cell['status']))}]"
+    return f"{cell['median_ms']:,.0f} ms ({cell['p95_ms']:,.0f}){flag}"
+
+
+def front_table(results: dict[str, Any]) -> list[str]:
+    """Before (the `oxigraph` step's front, caches warmed at start, pages over unbound queries) and
+    after (the `front` step) for each size measured both ways."""
+    before_all = engine_figures(results)
+    lines = [
+        "| size | | start-up | memory after start (RSS / PSS) | after first search, crosswalk and "
+        "WPS Index (RSS / PSS) | resource page, HTML | resource page, Turtle | hub page, HTML | "
+        "first search | later searches |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key in _sizes(results.get("front", {})):
+        after = results["front"][key]
+        before = before_all.get(key, {}).get("apwps_sparql")
+        if before:
+            lines.append(
+                f"| {_size(key)} | before | {before['startup_s']:.1f} s | "
+                f"{before['rss_mb_after_start']:,} / {before['pss_mb_after_start']:,} MB | "
+                f"(built at start) | {_ms(before['latency'].get('page-html'))} | "
+                f"{_ms(before['latency'].get('page-turtle'))} | – | (built at start) | – |"
+            )
+        latency = after["latency"]
+        lines.append(
+            f"| {_size(key)} | after | {after['startup_s']:.1f} s | "
+            f"{after['rss_mb_after_start']:,} / {after['pss_mb_after_start']:,} MB | "
+            f"{after['rss_mb_after_views']:,} / {after['pss_mb_after_views']:,} MB | "
+            f"{_ms(latency.get('page-html'))} | {_ms(latency.get('page-turtle'))} | "
+            f"{_ms(latency.get('hub-page-html'))} | {after['first_search']['ms'] / 1000:.1f} s | "
+            f"{_ms(latency.get('search'))} |"
+        )
+    return lines
+
+
 def engine_figures(results: dict[str, Any]) -> dict[str, Any]:
     """The Oxigraph figures, with those of a separate serving run (`--reuse`) where the main run
     has none."""
@@ -302,4 +344,17 @@ def write_report(results: dict[str, Any], here: Path) -> None:
     ]
     if plotted:
         lines += ["![build time, memory and latency against size](growth.png)", ""]
+    if results.get("front"):
+        front_notes = here / "front-notes.md"
+        lines += [
+            f"## External engine: lazy caches and page queries ({FRONT_DATE})",
+            "",
+            front_notes.read_text(encoding="utf-8").strip() if front_notes.is_file() else "",
+            "",
+            "Cells: median (95th percentile) of 20 requests (10 for hub pages), loopback; "
+            "`python bench/scale/run.py front`.",
+            "",
+            *front_table(results),
+            "",
+        ]
     (here / "results.md").write_text("\n".join(lines), encoding="utf-8")
