@@ -18,6 +18,7 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser, sync_playwright
 
 from apwps.build import build
 from apwps.config import Settings, load_settings
@@ -33,6 +34,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium (Debian's), one per test module: sync Playwright allows one instance per
+    thread at a time, so a module's instance is closed before the next module starts its own."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
 
 
 def free_port() -> int:

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import CHROMIUM_ARGS, Process
+from tests.conftest import Process
 
 # Record every violation of the policy, as the page sees it.
 WATCH = """
@@ -23,16 +23,6 @@ document.addEventListener("securitypolicyviolation", function (e) {
 GENOCIDE = "https://w3id.org/apwps/id/crimes/genocide"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture()

@@ -8,31 +8,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import Process
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 QUERY = (
     "PREFIX apwps: <https://w3id.org/apwps/ontology#>\n"
     "SELECT ?country WHERE { ?country a apwps:Country } ORDER BY ?country LIMIT 5"
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture()

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from tests.conftest import CHROMIUM_ARGS, Process, start_server, stop
+from tests.conftest import Process, start_server, stop
 from tests.test_curation_support import ORGS, built, make_copy, organisation
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -31,16 +31,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Process]:
     )
     yield process
     stop(process.process)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture()
