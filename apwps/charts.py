@@ -1,5 +1,6 @@
 """Geometry for small server-drawn charts (SVG templates place what is computed here): a ranked
-horizontal bar chart and a strip that shows where one value sits among many.
+horizontal bar chart and a strip that shows where one value sits among many, each optionally with a
+reference line (a norm that values are measured against).
 
 Kept free of markup so the numbers can be tested; the templates only draw them.
 """
@@ -13,11 +14,12 @@ from decimal import Decimal
 
 
 def fmt(value: Decimal | float) -> str:
-    """A value as people read it: about three significant digits, no trailing zeros."""
+    """A value as people read it: about three significant digits (one decimal from 10 to 1,000, so
+    that a ratio such as 105.6 stays apart from a norm of 105), no trailing zeros."""
     number = float(value)
     if number == 0:
         return "0"
-    if abs(number) >= 100:
+    if abs(number) >= 1000:
         text = f"{number:,.0f}"
     elif abs(number) >= 10:
         text = f"{number:.1f}"
@@ -72,6 +74,14 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A vertical line at a value the chart is read against (such as a norm), with its label."""
+
+    x: float
+    text: str
+
+
+@dataclass(frozen=True)
 class BarChart:
     width: int
     height: int
@@ -83,6 +93,8 @@ class BarChart:
     bar_height: int
     start_text: str  # the axis start when it is not zero, else ""
     legend: tuple[str, ...]
+    caption: str = ""  # a line above the axis, such as which way is better
+    reference: Reference | None = None
 
 
 @dataclass(frozen=True)
@@ -100,16 +112,21 @@ class Item:
 def bar_chart(
     items: Sequence[Item],
     *,
+    caption: str = "",
+    reference: tuple[Decimal | float, str] | None = None,
     width: int = 760,
     label_width: int = 210,
     value_width: int = 90,
     bar_height: int = 14,
     gap: int = 4,
 ) -> BarChart:
-    """Horizontal bars in the given order, scaled on a shared axis with round ticks."""
-    start, end, step = axis([i.value for i in items])
+    """Horizontal bars in the given order, scaled on a shared axis with round ticks; `caption` is
+    written above the axis, and `reference` (value, label) drawn as a line across the bars (the
+    axis is stretched to include it)."""
+    values: list[Decimal | float] = [i.value for i in items]
+    start, end, step = axis([*values, reference[0]] if reference else values)
     plot_width = width - label_width - value_width
-    top = 24
+    top = 24 + (16 if caption else 0) + (14 if reference else 0)
 
     def scale(value: float) -> float:
         return label_width + (value - start) / (end - start) * plot_width
@@ -138,6 +155,7 @@ def bar_chart(
         value = start + k * step
         ticks.append(Tick(round(scale(value), 2), fmt(round(value, 10))))
     height = top + len(items) * (bar_height + gap) + 8
+    line = Reference(round(scale(float(reference[0])), 2), reference[1]) if reference else None
     return BarChart(
         width,
         height,
@@ -149,6 +167,8 @@ def bar_chart(
         bar_height,
         fmt(start) if start > 0 else "",
         legend,
+        caption,
+        line,
     )
 
 
@@ -162,16 +182,19 @@ class Strip:
     mark: float | None
     low_text: str
     high_text: str
+    reference: float | None = None  # where a norm sits on the line, if it lies within the values
 
 
 def strip(
     values: Sequence[Decimal | float],
     highlight: Decimal | float | None,
     *,
+    reference: Decimal | float | None = None,
     width: int = 220,
     height: int = 18,
 ) -> Strip:
-    """Where `highlight` sits among `values`, on an axis from the lowest to the highest value."""
+    """Where `highlight` sits among `values`, on an axis from the lowest to the highest value, and
+    where `reference` (a norm) sits when it lies within them."""
     numbers = [float(v) for v in values] or [0.0]
     low, high = min(numbers), max(numbers)
     span = high - low or 1.0
@@ -182,4 +205,7 @@ def strip(
 
     marks = tuple(sorted({place(v) for v in numbers}))
     mark = place(float(highlight)) if highlight is not None else None
-    return Strip(width, height, marks, mark, fmt(low), fmt(high))
+    line = None
+    if reference is not None and low <= float(reference) <= high:
+        line = place(float(reference))
+    return Strip(width, height, marks, mark, fmt(low), fmt(high), line)

@@ -3,14 +3,15 @@ country's values across the indicators.
 
 The observations (`qb:Observation` with `apwps:refCountry`, `apwps:refIndicator`, `apwps:refEdition`,
 `apwps:value` and their attributes) are read once per store with a few SELECTs through the `Store`
-interface. Only the latest edition in the graph is shown. The graph does not say whether a higher value
-is better on an indicator, so rankings here are by value, highest first, and say so; the composite
-score is ordered by the index's own published rank.
+interface. Only the latest edition in the graph is shown. Rankings put the best value first, as each
+indicator's polarity says (`apwps:polarity`, with `apwps:normValue` for an indicator measured against a
+norm); an indicator whose entry states no polarity is ranked by value, highest first, which its view
+says. The composite score is ordered by the index's own published rank.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -27,6 +28,11 @@ PREFIX qb: <http://purl.org/linked-data/cube#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 """
+
+POLARITIES = "https://w3id.org/apwps/id/polarities/"
+HIGHER_IS_BETTER = POLARITIES + "higher-is-better"
+LOWER_IS_BETTER = POLARITIES + "lower-is-better"
+LOWER_IS_BETTER_ABOVE_NORM = POLARITIES + "lower-is-better-above-norm"
 
 # The editions in the graph: the engine reads one index, and sends only the distinct values.
 EDITIONS = PREFIXES + "SELECT DISTINCT ?edition WHERE { ?obs apwps:refEdition ?edition }"
@@ -56,16 +62,55 @@ OBSERVATIONS = PREFIXES + f"SELECT {_SELECTED} WHERE {{\n  {_COLUMNS}\n}}"
 # dimensions), each looked up by its IRI.
 TERMS = (
     PREFIXES
-    + """SELECT DISTINCT ?x ?label ?code ?definition ?unit ?dimension WHERE {
+    + """SELECT DISTINCT ?x ?label ?code ?definition ?unit ?dimension ?polarity ?norm WHERE {
   VALUES ?x { %s }
   OPTIONAL { { ?x skos:prefLabel ?label } UNION { ?x rdfs:label ?label } }
   OPTIONAL { { ?x apwps:iso3166Alpha3 ?code } UNION { ?x skos:notation ?code } }
   OPTIONAL { ?x skos:definition ?definition }
   OPTIONAL { ?x apwps:unitLabel ?unit }
   OPTIONAL { ?x apwps:indexDimension ?dimension }
+  OPTIONAL { ?x apwps:polarity ?polarity }
+  OPTIONAL { ?x apwps:normValue ?norm }
 }"""
 )
 TERMS_PER_QUERY = 500
+
+
+@dataclass(frozen=True)
+class Direction:
+    """Which way is better on an indicator, as the graph states it: a polarity IRI and, for the
+    polarity "lower is better above the norm", the norm. Unstated (or a norm polarity without its
+    norm) reads as highest first, the order of a table without a direction."""
+
+    polarity: str = ""
+    norm: Decimal | None = None
+
+    @property
+    def kind(self) -> str:
+        """One of higher, lower, above-norm; empty when the graph states no usable polarity."""
+        if self.polarity == HIGHER_IS_BETTER:
+            return "higher"
+        if self.polarity == LOWER_IS_BETTER:
+            return "lower"
+        if self.polarity == LOWER_IS_BETTER_ABOVE_NORM and self.norm is not None:
+            return "above-norm"
+        return ""
+
+    def shortfall(self, value: Decimal) -> Decimal:
+        """How far `value` falls short of the best: smaller is better, equal means equally good.
+        Above a norm only the excess counts; the norm's definition does not rank values below it."""
+        kind = self.kind
+        if kind == "lower":
+            return value
+        if kind == "above-norm" and self.norm is not None:
+            return max(value - self.norm, Decimal(0))
+        return -value
+
+    def meets_norm(self, value: Decimal) -> bool | None:
+        """Whether `value` is at or below the norm (None when the indicator has no norm)."""
+        if self.kind != "above-norm" or self.norm is None:
+            return None
+        return value <= self.norm
 
 
 @dataclass
@@ -78,6 +123,7 @@ class Thing:
     definitions: dict[str, str] = field(default_factory=dict)
     unit: str = ""
     dimension: str = ""
+    direction: Direction = field(default_factory=Direction)
 
     def label(self, langs: Sequence[str] = ()) -> str:
         return pick(self.labels, langs)[0] if self.labels else self.slug
@@ -107,12 +153,14 @@ class Observation:
 
 @dataclass(frozen=True)
 class Placed:
-    """An observation with its position among all countries on its indicator (1 = highest value,
-    or the published rank for the composite score) and how many countries there are."""
+    """An observation with its position among all countries on its indicator (1 = best, as the
+    indicator's direction says; the published rank for the composite score), how many countries
+    there are, and how many share the position (equally good values)."""
 
     observation: Observation
     position: int
     of: int
+    shared: int = 1
 
 
 @dataclass
@@ -133,12 +181,34 @@ class WpsIndex:
                 items.sort(key=lambda o: (o.rank if o.rank is not None else 1 << 30, o.country))
                 placed = [Placed(o, o.rank or i + 1, len(items)) for i, o in enumerate(items)]
             else:
-                items.sort(key=lambda o: (-o.value, self.things[o.country].label().lower()))
-                placed = []
-                for i, o in enumerate(items):
-                    tied = placed and placed[-1].observation.value == o.value
-                    placed.append(Placed(o, placed[-1].position if tied else i + 1, len(items)))
+                placed = self._best_first(indicator, items)
             self._by_indicator[indicator] = placed
+
+    def _best_first(self, indicator: str, items: list[Observation]) -> list[Placed]:
+        """`items` from the best value to the worst; equally good values share a position and,
+        among them, run from the lowest value (then by country name)."""
+        thing = self.things.get(indicator)
+        direction = thing.direction if thing else Direction()
+        items.sort(
+            key=lambda o: (
+                direction.shortfall(o.value),
+                o.value,
+                self.things[o.country].label().lower(),
+            )
+        )
+        shortfalls = [direction.shortfall(o.value) for o in items]
+        counts = Counter(shortfalls)
+        placed: list[Placed] = []
+        for i, (o, shortfall) in enumerate(zip(items, shortfalls, strict=True)):
+            tied = i > 0 and shortfalls[i - 1] == shortfall
+            position = placed[-1].position if tied else i + 1
+            placed.append(Placed(o, position, len(items), counts[shortfall]))
+        return placed
+
+    def direction(self, indicator: str) -> Direction:
+        """Which way is better on `indicator` (an IRI), as the graph states it."""
+        thing = self.things.get(indicator)
+        return thing.direction if thing else Direction()
 
     def indicators(self) -> list[Thing]:
         """The indicators with data, the composite score first, then by dimension and label."""
@@ -238,6 +308,8 @@ def _read_things(store: Store, iris: set[str], things: dict[str, Thing]) -> None
             thing.code = thing.code or _text(row, "code")
             thing.unit = thing.unit or _text(row, "unit")
             thing.dimension = thing.dimension or _text(row, "dimension")
+            if not thing.direction.polarity and _text(row, "polarity"):
+                thing.direction = Direction(_text(row, "polarity"), _decimal(row.get("norm")))
 
 
 @per_store

@@ -1,6 +1,7 @@
 """WPS Index pages: `/wps-index` (countries ranked by the index score), `/wps-index/indicators/<slug>`
-(a ranked bar chart per indicator, also as `.svg`) and `/wps-index/countries/<iso3>` (a country's
-values with where each sits among all countries). Charts are SVG drawn on the server, no script."""
+(a bar chart per indicator, best first as the indicator's polarity says, also as `.svg`) and
+`/wps-index/countries/<iso3>` (a country's values with where each sits among all countries). Charts are
+SVG drawn on the server, no script."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from apwps.charts import BarChart, Item, bar_chart, fmt, strip
 from apwps.crosswalk import read_crosswalk
-from apwps.wps_index_view import Placed, Thing, WpsIndex, read_wps_index
+from apwps.wps_index_view import Direction, Placed, Thing, WpsIndex, read_wps_index
 from server.context import ctx
 from server.pages import langs, page_lang
 
@@ -24,11 +25,26 @@ def _index() -> WpsIndex:
     return index
 
 
-def _chart(
-    index: WpsIndex, ranking: list[Placed], reader: list[str], composite: bool, highlight: str = ""
-) -> BarChart:
+def better(direction: Direction) -> str:
+    """Which way is better, in words ("" when the graph states no direction)."""
+    if direction.kind == "above-norm" and direction.norm is not None:
+        return f"lower is better above the norm of {fmt(direction.norm)}"
+    return {"higher": "higher is better", "lower": "lower is better"}.get(direction.kind, "")
+
+
+def against_norm(direction: Direction, placed: Placed) -> str:
+    """Where a value measured against a norm lies ("" for an indicator without a norm)."""
+    meets = direction.meets_norm(placed.observation.value)
+    if meets is None or direction.norm is None:
+        return ""
+    return f"{'at or below' if meets else 'above'} the norm of {fmt(direction.norm)}"
+
+
+def _chart(index: WpsIndex, indicator: Thing, reader: list[str], highlight: str = "") -> BarChart:
+    composite = indicator.iri == index.composite
+    direction = indicator.direction
     items = []
-    for placed in ranking:
+    for placed in index.ranking(indicator.iri):
         obs = placed.observation
         country = index.things[obs.country]
         label = country.label(reader)
@@ -42,7 +58,46 @@ def _chart(
                 note="imputed" if obs.imputed else "",
             )
         )
-    return bar_chart(items)
+    words = better(direction)
+    if composite:
+        caption = "Rank order of the index (1 = best)"
+    elif words:
+        caption = f"Best first: {words}"
+    else:
+        caption = "Highest value first (no direction stated)"
+    norm = direction.norm if direction.kind == "above-norm" else None
+    reference = (norm, f"norm {fmt(norm)}") if norm is not None else None
+    return bar_chart(items, caption=caption, reference=reference)
+
+
+def _order_note(index: WpsIndex, indicator: Thing) -> str:
+    """What the order of the countries on an indicator's chart means."""
+    direction = indicator.direction
+    if indicator.iri == index.composite:
+        return "Countries in the index's own rank order (1 = best)."
+    if direction.kind == "higher":
+        return (
+            "Best first: higher is better on this indicator, so countries run from the highest "
+            "value to the lowest; equal values share a position."
+        )
+    if direction.kind == "lower":
+        return (
+            "Best first: lower is better on this indicator, so countries run from the lowest "
+            "value to the highest; equal values share a position."
+        )
+    if direction.kind == "above-norm" and direction.norm is not None:
+        norm = fmt(direction.norm)
+        return (
+            f"Best first: lower is better above the norm of {norm}. A value above the norm is "
+            "worse the further above it lies; the indicator's definition says nothing to rank "
+            f"values at or below {norm}, so those countries share the first position (listed "
+            "from the lowest value) and the others follow from the smallest excess to the "
+            "largest. The vertical line marks the norm."
+        )
+    return (
+        "Countries from the highest value to the lowest: the graph does not state whether "
+        "higher is better on this indicator (see its definition)."
+    )
 
 
 def _cached(response: Response) -> Response:
@@ -72,7 +127,8 @@ def overview() -> Response:
         composite=composite,
         groups=list(groups.items()),
         countries=index.countries(),
-        chart=_chart(index, index.ranking(composite.iri), reader, True),
+        chart=_chart(index, composite, reader),
+        better=better,
         chart_id="ranking",
         title=f"Countries ranked by {composite.label(reader)}, WPS Index {index.edition}",
         lang=page_lang(["en"]),
@@ -96,7 +152,6 @@ def indicator(slug: str) -> Response:
         return indicator_svg(slug[:-4])
     found = _indicator(index, slug)
     ranking = index.ranking(found.iri)
-    composite = found.iri == index.composite
     crosswalk = read_crosswalk(ctx().store)
     parallels = [
         (column, crosswalk.cells.get((found.iri, column.iri), []))
@@ -112,31 +167,32 @@ def indicator(slug: str) -> Response:
         dimension=index.label(found.dimension, reader),
         unit=ranking[0].observation.unit if ranking else "",
         parallels=parallels,
-        chart=_chart(index, ranking, reader, composite),
+        chart=_chart(index, found, reader),
         chart_id="ranking",
-        title=f"{found.label(reader)}, WPS Index {index.edition}, by country",
-        order_note=(
-            "Countries in the index's own rank order (1 = best)."
-            if composite
-            else "Countries from the highest value to the lowest; whether higher is better "
-            "depends on the indicator (see its definition)."
-        ),
+        title=_title(index, found, reader),
+        direction_text=better(found.direction),
+        order_note=_order_note(index, found),
         imputed=any(p.observation.imputed for p in ranking),
         lang=page_lang(["en"]),
     )
     return _cached(Response(body, mimetype="text/html"))
 
 
+def _title(index: WpsIndex, indicator: Thing, reader: list[str]) -> str:
+    words = better(indicator.direction)
+    title = f"{indicator.label(reader)}, WPS Index {index.edition}, by country"
+    return f"{title} ({words})" if words and indicator.iri != index.composite else title
+
+
 def indicator_svg(slug: str) -> Response:
     index = _index()
     reader = langs()
     found = _indicator(index, slug)
-    ranking = index.ranking(found.iri)
     body = render_template(
         "wps_index/bar_chart.svg",
-        chart=_chart(index, ranking, reader, found.iri == index.composite),
+        chart=_chart(index, found, reader),
         chart_id=f"chart-{found.slug}",
-        title=f"{found.label(reader)}, WPS Index {index.edition}, by country",
+        title=_title(index, found, reader),
     )
     response = Response(body, mimetype="image/svg+xml")
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -161,7 +217,11 @@ def country(code: str) -> Response:
     profile = index.profile(found.iri)
     overall = next((p for i, p in profile if i.iri == index.composite), None)
     strips = {
-        indicator.iri: strip(index.values(indicator.iri), placed.observation.value)
+        indicator.iri: strip(
+            index.values(indicator.iri),
+            placed.observation.value,
+            reference=indicator.direction.norm,
+        )
         for indicator, placed in profile
     }
     body = render_template(
@@ -173,6 +233,8 @@ def country(code: str) -> Response:
         overall=overall,
         strips=strips,
         fmt=fmt,
+        better=better,
+        against_norm=against_norm,
         lang=page_lang([t for t in found.labels if t]),
     )
     return _cached(Response(body, mimetype="text/html"))

@@ -34,10 +34,10 @@ def test_composite_follows_the_published_rank(store: MemoryStore) -> None:
     assert ranking[0].position == 1
 
 
-def test_indicators_rank_by_value_highest_first_with_ties(store: MemoryStore) -> None:
-    ranking = read_wps_index(store).ranking(WPSI + "maternal-mortality")
+def test_indicators_rank_best_first_with_ties(store: MemoryStore) -> None:
+    ranking = read_wps_index(store).ranking(WPSI + "maternal-mortality")  # lower is better
     values = [p.observation.value for p in ranking]
-    assert values == sorted(values, reverse=True)
+    assert values == sorted(values)
     for before, after in itertools.pairwise(ranking):
         if before.observation.value == after.observation.value:
             assert before.position == after.position
@@ -63,6 +63,8 @@ def test_number_formatting() -> None:
     assert fmt(Decimal("1.174129962921143")) == "1.17"
     assert fmt(Decimal("31.875")) == "31.9"
     assert fmt(Decimal("521")) == "521"
+    assert fmt(Decimal("105.6")) == "105.6"  # kept apart from the son-bias norm of 105
+    assert fmt(Decimal("1234.5")) == "1,234"
     assert fmt(Decimal("100.0")) == "100"
     assert fmt(0) == "0"
 
@@ -87,6 +89,25 @@ def test_strip_places_the_highlight_among_all_values() -> None:
     s = strip([1, 2, 3, 4, 5], 5)
     assert s.mark == max(s.marks)
     assert (s.low_text, s.high_text) == ("1", "5")
+    assert s.reference is None
+
+
+def test_strip_marks_a_norm_within_the_values_only() -> None:
+    inside = strip([101, 105, 109], 109, reference=105)
+    assert inside.reference == inside.marks[1]
+    assert strip([101, 103], 101, reference=105).reference is None
+
+
+def test_bar_chart_reference_line_and_caption() -> None:
+    plain = bar_chart([Item("a", 101), Item("b", 103)])
+    chart = bar_chart(
+        [Item("a", 101), Item("b", 103)], caption="Best first", reference=(105, "norm")
+    )
+    assert chart.reference is not None and chart.reference.text == "norm"
+    assert chart.reference.x <= chart.ticks[-1].x  # the axis stretches to show the norm
+    assert chart.bars[1].x + chart.bars[1].width < chart.reference.x
+    assert chart.top > plain.top and chart.caption == "Best first"
+    assert plain.reference is None and plain.caption == ""
 
 
 def test_overview_page(client: FlaskClient) -> None:
@@ -110,7 +131,7 @@ def test_indicator_page_and_svg(client: FlaskClient) -> None:
     bars = root.findall(f".//{SVG}rect")
     assert len(bars) == 181
     widths = [float(b.get("width", 0)) for b in bars]
-    assert widths == sorted(widths, reverse=True)
+    assert widths == sorted(widths)  # lower is better: the lowest ratio first
 
 
 def test_country_page(client: FlaskClient) -> None:

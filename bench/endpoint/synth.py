@@ -500,6 +500,7 @@ def files(triples: int, seed: int = 7, *, source: Path = ROOT) -> Iterator[File]
                 (LABEL, lit(name.replace("-", " ").capitalize(), "en")),
                 (DEFINITION, lit(f"The indicator {name} of the index.", "en")),
                 (term("apwps:unitLabel"), lit("percent")),
+                (term("apwps:polarity"), concept("polarities", "higher-is-better")),
                 *sources("<https://index.example.org/indicators>"),
             )
             indicators.append(indicator)
