@@ -13,10 +13,13 @@ $(BIN)/apwps: pyproject.toml
 
 setup: $(BIN)/apwps
 
-# Browser tests drive Debian's Chromium; the load benchmarks use wrk and ab.
+# Browser tests drive Debian's Chromium; the engine check runs a private Virtuoso (never the
+# system's service); the load benchmarks use wrk and ab.
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
-	  apt-get update -qq && apt-get install -y -qq chromium chromium-driver; fi
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+	  || ! command -v virtuoso-t >/dev/null || ! command -v isql-vt >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium chromium-driver virtuoso-opensource >/dev/null; fi
 
 serve: setup
 	$(BIN)/apwps serve
