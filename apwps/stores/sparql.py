@@ -7,7 +7,6 @@ that queries see the union on every engine, whatever its own default-graph setti
 
 from __future__ import annotations
 
-import re
 import urllib.error
 import urllib.parse
 from collections.abc import Mapping
@@ -38,8 +37,7 @@ from apwps.stores.base import (
     Store,
     cut,
 )
-
-_BNODE_UNSAFE = re.compile(r"[^A-Za-z0-9]")
+from apwps.stores.bnodes import safe_blank_labels, safe_label
 
 
 def _term(binding: Mapping[str, Any]) -> Node:
@@ -51,7 +49,7 @@ def _term(binding: Mapping[str, Any]) -> Node:
     if kind == "bnode":
         # labels are opaque and engine-specific (Virtuoso writes "nodeID://b123"): keep them as
         # labels that every serialiser accepts, one-to-one within an answer
-        return rdflib.BNode(_BNODE_UNSAFE.sub(lambda m: f"x{ord(m.group()):x}", value))
+        return rdflib.BNode(safe_label(value))
     if "xml:lang" in binding:
         return rdflib.Literal(value, lang=binding["xml:lang"])
     datatype = binding.get("datatype")
@@ -148,7 +146,9 @@ class SparqlStore(Store):
         wrapper.addCustomHttpHeader("Accept", "application/sparql-results+json")
         try:
             response = wrapper.query().response
-            return ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON)
+            return ox.parse_query_results(
+                safe_blank_labels(response), format=ox.QueryResultsFormat.JSON
+            )
         except SPARQLWrapperException as exc:
             raise QueryError(f"the SPARQL engine refused the query: {exc}") from exc
         except (TimeoutError, urllib.error.URLError, ConnectionError) as exc:
@@ -175,7 +175,9 @@ class SparqlStore(Store):
             if graph_answer:
                 result: Any = (q.triple for q in ox.parse(response, format=ox.RdfFormat.N_TRIPLES))
             else:
-                result = ox.parse_query_results(response, format=ox.QueryResultsFormat.JSON)
+                result = ox.parse_query_results(
+                    safe_blank_labels(response), format=ox.QueryResultsFormat.JSON
+                )
             head, payload = take(result, max_rows)
         except SPARQLWrapperException as exc:
             raise QueryError(f"the SPARQL engine refused the query: {exc}") from exc

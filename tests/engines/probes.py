@@ -293,8 +293,6 @@ PROBES: tuple[Probe, ...] = (
         "select-blank-nodes",
         "blank nodes",
         "SELECT ?s ?p WHERE { ?s ?p ?o FILTER(isBlank(?s)) } ORDER BY ?p LIMIT 3",
-        project_defect="the remote store's streamed SELECT (apwps/stores/sparql.py) refuses blank "
-        "node labels such as Virtuoso's nodeID://b13286 and answers 502",
     ),
     Probe(
         "blank-nodes",
