@@ -21,6 +21,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -116,10 +117,14 @@ def start(
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     url = f"http://127.0.0.1:{port}{path}"
-    wait(url + "?query=" + urllib.parse.quote("ASK {}"), process)
-    check = requests.get(url, params={"query": "ASK {}"}, headers={"Accept": JSON}, timeout=60)
-    if not check.ok:
-        raise SystemExit(f"{name} at {url} answers {check.status_code}")
+    try:
+        wait(url + "?query=" + urllib.parse.quote("ASK {}"), process)
+        check = requests.get(url, params={"query": "ASK {}"}, headers={"Accept": JSON}, timeout=60)
+        if not check.ok:
+            raise SystemExit(f"{name} at {url} answers {check.status_code} (log: {log})")
+    except BaseException:
+        process.kill()
+        raise
     if name == "oxigraph":
         base = f"http://127.0.0.1:{port}"
         with data.open("rb") as body:
@@ -255,6 +260,9 @@ def main() -> None:
     if output.is_file():
         results = json.loads(output.read_text(encoding="utf-8"))
     logs: dict[str, Path] = {}
+    # Stopped from outside (`timeout`, Ctrl-C): leave through the `finally` below, which stops the
+    # server under test, rather than leave it running.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     for name in args.servers.split(","):
         started = time.monotonic()
         url, process = start(name, data, tmp, logs)
