@@ -58,7 +58,7 @@ SETTINGS: tuple[Setting, ...] = (
         "sparql_user",
         str,
         "",
-        "User name for the external engine's Graph Store endpoint, used by `publish` "
+        "User name for the external engine's update and Graph Store endpoints, used by `publish` "
         "(empty: no credentials are sent).",
     ),
     Setting(
@@ -145,6 +145,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Most links into one resource that its page and RDF document list; a page counts the "
         "rest and links to a query for them.",
     ),
+    Setting(
+        "collection_page_entries",
+        int,
+        200,
+        "Entries on one page of a collection (`/id/frameworks?page=2`), in HTML and in RDF.",
+    ),
+    Setting(
+        "collection_cache_max_entries",
+        int,
+        200_000,
+        "Most collection entries a server process keeps for pages and 404 suggestions, in all "
+        "collections (about 750 bytes each); the collections used least recently are dropped.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -184,6 +197,8 @@ class Settings:
     search_max_results: int = 20
     search_index_max_names: int = 1_000_000
     resource_max_incoming_links: int = 1_000
+    collection_page_entries: int = 200
+    collection_cache_max_entries: int = 200_000
 
     @property
     def root_path(self) -> Path:

@@ -5,24 +5,21 @@ suffix (`.ttl`, `.jsonld`, `.rdf`, `.nt`, …, through `apwps.formats`) and cita
 
 from __future__ import annotations
 
-import difflib
+import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, NotAcceptable
 
 from apwps import citation, formats, ontodoc, schemaorg
 from apwps.citation import CitationFormat
-from apwps.describe import (
-    Description,
-    collection_members,
-    describe,
-    document,
-    pick_language,
-    serialize_document,
-)
+from apwps.collection import Members, members_of, near_collections, page_graph
+from apwps.describe import Description, describe, document, pick_language, serialize_document
+from apwps.errors import StoreError
 from apwps.formats import Format
 from server import diagrams
 from server.context import ctx
@@ -148,26 +145,36 @@ def choose(suffix: str, *, citations: bool = True) -> Representation:
     return Representation("citation", cite=citation.by_media_type(best), negotiated=True)
 
 
-def _headers(response: Response, local: str, rep: Representation, *, citations: bool) -> Response:
-    """CORS, caching, the alternates and, for a negotiated answer, `Vary` and `Content-Location`."""
+def _headers(
+    response: Response,
+    local: str,
+    rep: Representation,
+    *,
+    citations: bool,
+    query: str = "",
+    links: Sequence[str] = (),
+) -> Response:
+    """CORS, caching, the alternates (each with `query`, e.g. `?page=2`), further `links`, and for
+    a negotiated answer `Vary` and `Content-Location`."""
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = "Content-Location, Link, Vary"
     response.headers["Cache-Control"] = "public, max-age=300"
-    links = [f'<{local}.html>; rel="alternate"; type="text/html"']
-    links += [
-        f'<{local}{f.suffixes[0]}>; rel="alternate"; type="{f.media_type}"' for f in RDF_FORMATS
+    alternates = [f'<{local}.html{query}>; rel="alternate"; type="text/html"']
+    alternates += [
+        f'<{local}{f.suffixes[0]}{query}>; rel="alternate"; type="{f.media_type}"'
+        for f in RDF_FORMATS
     ]
     if citations:
-        links += [
+        alternates += [
             f'<{local}{c.suffix}>; rel="alternate"; type="{c.media_type}"'
             for c in citation.CITATION_FORMATS
         ]
-    response.headers["Link"] = ", ".join(links)
+    response.headers["Link"] = ", ".join([*alternates, *links])
     vary = ["Accept"] + (["Accept-Language"] if rep.kind == "html" else [])
     if rep.negotiated or not request.path.endswith(rep.suffix):
         response.headers["Vary"] = ", ".join(vary)
     if rep.negotiated:
-        response.headers["Content-Location"] = local + rep.suffix
+        response.headers["Content-Location"] = local + rep.suffix + query
     elif rep.kind == "html":
         response.headers["Vary"] = "Accept-Language"
     reader = ",".join(langs()) if rep.kind == "html" else ""
@@ -180,25 +187,41 @@ def _rdf(triples: Any, fmt: Format) -> bytes:
     return serialize_document(triples, fmt)
 
 
+def _suggestions(iri: str, collection: str) -> list[tuple[str, str]]:
+    """Entries of `collection` whose slug is close to the IRI's or, when there is no such
+    collection (and for `…/id/<name>`), collections whose name is close: read from what each
+    process keeps, so a burst of missing IRIs costs no query beyond the first reading. Empty when
+    the store does not answer."""
+    context = ctx()
+    base = context.settings.base_iri
+    asked = iri.rstrip("/").rsplit("/", 1)[-1]
+    try:
+        if collection:
+            found = members_of(
+                context.store, base, collection, context.settings.collection_cache_max_entries
+            )
+            if found is not None:
+                return [(href(m.iri), m.labels.pick(langs()) or m.slug) for m in found.near(asked)]
+            asked = collection
+        elif not iri.startswith(base + "id/") or "/" in iri[len(base) + 3 :]:
+            return []
+        names = near_collections(context.store, base, asked)
+        return [(href(f"{base}id/{name}"), name.replace("-", " ").capitalize()) for name in names]
+    except StoreError:
+        current_app.logger.warning("no suggestions for %s: the store did not answer", iri)
+    return []
+
+
 def _not_found(iri: str, collection: str = "") -> Response:
     """A helpful 404: what was asked for, entries with similar names, and where to look instead."""
     message = f"the graph has nothing about {iri}"
     if not wants_html():
         return envelope(404, "not_found", message, iri=iri)
-    suggestions: list[tuple[str, str]] = []
-    if collection:
-        members = collection_members(ctx().store, iri_for_path(f"id/{collection}/"))
-        by_slug = {str(m.iri).rsplit("/", 1)[-1]: m for m in members}
-        for slug in difflib.get_close_matches(
-            iri.rsplit("/", 1)[-1], list(by_slug), n=5, cutoff=0.4
-        ):
-            member = by_slug[slug]
-            suggestions.append((href(member.iri), member.labels.pick(langs()) or slug))
     body = render_template(
         "resources/not_found.html",
         iri=iri,
         collection=collection,
-        suggestions=suggestions,
+        suggestions=_suggestions(iri, collection),
         query=iri.rstrip("/").rsplit("/", 1)[-1].replace("-", " "),
     )
     response = Response(body, status=404, mimetype="text/html")
@@ -247,9 +270,18 @@ def resource(path: str) -> Response:
         max_incoming=context.settings.resource_max_incoming_links,
     )
     if not d.exists:
-        members = collection_members(context.store, iri + "/") if "/" not in stem else []
-        if members:
-            return collection(stem, members, choose(suffix, citations=False), local)
+        found = (
+            None
+            if "/" in stem
+            else members_of(
+                context.store,
+                context.settings.base_iri,
+                stem,
+                context.settings.collection_cache_max_entries,
+            )
+        )
+        if found:
+            return collection(stem, found, choose(suffix, citations=False), local)
         return _not_found(iri, stem.split("/", 1)[0] if "/" in stem else "")
     if rep is None:
         rep = choose(suffix)
@@ -267,27 +299,59 @@ def resource(path: str) -> Response:
     return _headers(response, local, rep, citations=True)
 
 
-def collection(name: str, members: list[Any], rep: Representation, local: str) -> Response:
-    """A collection of entries (`/id/frameworks`): a list of its members, as a page or as RDF."""
+def _page_number() -> int:
+    text = request.args.get("page", "1")
+    if not re.fullmatch(r"[0-9]{1,9}", text) or int(text) < 1:
+        raise BadRequest(f"parameter 'page': {text!r} is not a page number (1, 2, …)")
+    return int(text)
+
+
+def _page_url(path: str, number: int) -> str:
+    """The URL of page `number` of the collection at `path`, keeping the reader's `lang`."""
+    args = {"lang": request.args["lang"]} if "lang" in request.args else {}
+    if number > 1:
+        args["page"] = str(number)
+    return path + ("?" + urlencode(args) if args else "")
+
+
+def collection(name: str, found: Members, rep: Representation, local: str) -> Response:
+    """A collection of entries (`/id/frameworks`): one page of its members, as a page or as RDF,
+    linked to the pages before and after it."""
     if rep.kind == "citation":
         abort(404, "a collection has no citation; cite its entries")
-    if rep.kind == "rdf" and rep.rdf is not None:
-        from apwps.describe import collection_graph
-
-        response = Response(
-            _rdf(collection_graph(members), rep.rdf), content_type=rep.rdf.content_type
+    context = ctx()
+    size = context.settings.collection_page_entries or max(1, len(found))
+    number = _page_number()
+    page = found.page(number, size)
+    if page is None:
+        abort(
+            404,
+            f"{name} has {len(found)} entries on {found.pages(size)} pages of {size}; "
+            f"there is no page {number}",
         )
+    path = local + ("" if rep.negotiated else rep.suffix)
+    around = {"first": 1, "prev": page.previous, "next": page.next, "last": page.count}
+    pages = {
+        rel: _page_url(path, n) for rel, n in around.items() if n is not None and page.count > 1
+    }
+    query = f"?page={number}" if number > 1 else ""
+    if rep.kind == "rdf" and rep.rdf is not None:
+        graph = page_graph(context.store, page.members)
+        response = Response(_rdf(graph, rep.rdf), content_type=rep.rdf.content_type)
     else:
         body = render_template(
             "resources/collection.html",
             name=name,
-            members=members,
+            page=page,
+            pages=pages,
             langs=langs(),
             local=local,
+            query=query,
             rdf_formats=LINKED_FORMATS,
         )
         response = Response(body, mimetype="text/html")
-    return _headers(response, local, rep, citations=False)
+    links = [f'<{url}>; rel="{rel}"' for rel, url in pages.items()]
+    return _headers(response, local, rep, citations=False, query=query, links=links)
 
 
 # --- the ontology -------------------------------------------------------------------------------

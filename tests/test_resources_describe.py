@@ -10,8 +10,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from apwps.build import DUMP_NQUADS
+from apwps.collection import members_of
 from apwps.config import Settings
-from apwps.describe import Description, Labels, collection_members, describe, local_name
+from apwps.describe import Description, Labels, describe, local_name
 from apwps.stores.base import Store
 from apwps.stores.memory import MemoryStore
 from apwps.stores.sparql import SparqlStore
@@ -87,7 +88,9 @@ def test_unknown_iri_is_empty(store: MemoryStore) -> None:
 
 
 def test_collections(store: MemoryStore) -> None:
-    members = collection_members(store, BASE + "id/frameworks/")
+    found = members_of(store, BASE, "frameworks")
+    assert found is not None
+    members = found.members
     iris = {m.iri for m in members}
     assert URIRef(UNFOA) in iris
     assert all("/" not in str(m.iri)[len(BASE + "id/frameworks/") :] for m in members)
