@@ -745,6 +745,12 @@ PATHS: Doc = {
             ),
             _ref_param("rdfFormat"),
             _ref_param("lang"),
+            _query(
+                "page",
+                "A collection's page (`collection_page_entries` entries each, from 1); a page past "
+                "the last is a 404. Resources that are not collections ignore it.",
+                {"type": "integer", "minimum": 1},
+            ),
         )
     },
     "/id/dataset": _described("The dataset's description (VoID and DCAT)."),
