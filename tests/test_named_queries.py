@@ -21,7 +21,10 @@ NAMES = CATALOGUE.names()
 ID = "https://w3id.org/apwps/id/"
 BRIEF = f"{ID}publications/policy-brief-1-2024"
 WPS_RESOLUTIONS = ["1325", "1820", "1888", "1889", "1960", "2106", "2122", "2242", "2467", "2493"]
-STAGES = {f"{ID}prevention-stages/{s}" for s in ("structural-prevention", "direct-prevention", "late-stage-prevention")}
+STAGES = {
+    f"{ID}prevention-stages/{s}"
+    for s in ("structural-prevention", "direct-prevention", "late-stage-prevention")
+}
 
 Row = dict[str, str]
 
@@ -62,7 +65,10 @@ def check_frameworks_addressing_crime(store: MemoryStore) -> None:
     rows = run(store, "frameworks-addressing-crime")
     assert {row["crime"] for row in rows} == {f"{ID}crimes/genocide"}
     frameworks = set(column(rows, "framework"))
-    assert {f"{ID}frameworks/genocide-convention", f"{ID}frameworks/un-framework-of-analysis"} <= frameworks
+    assert {
+        f"{ID}frameworks/genocide-convention",
+        f"{ID}frameworks/un-framework-of-analysis",
+    } <= frameworks
     war_crimes = run(store, "frameworks-addressing-crime", crime=f"{ID}crimes/war-crimes")
     assert f"{ID}frameworks/rome-statute" in column(war_crimes, "framework")
 
@@ -71,8 +77,13 @@ def check_risk_indicators_by_gender_relevance(store: MemoryStore) -> None:
     rows = run(store, "risk-indicators-by-gender-relevance")
     assert f"{ID}gender-relevance/none" not in column(rows, "relevance")
     by_indicator = {row["indicator"]: row for row in rows}
-    assert by_indicator[f"{ID}risk-indicators/rf07-09"]["relevance"] == f"{ID}gender-relevance/explicit"
-    explicit = run(store, "risk-indicators-by-gender-relevance", relevance=f"{ID}gender-relevance/explicit")
+    assert (
+        by_indicator[f"{ID}risk-indicators/rf07-09"]["relevance"]
+        == f"{ID}gender-relevance/explicit"
+    )
+    explicit = run(
+        store, "risk-indicators-by-gender-relevance", relevance=f"{ID}gender-relevance/explicit"
+    )
     assert explicit and set(column(explicit, "relevance")) == {f"{ID}gender-relevance/explicit"}
 
 
@@ -96,7 +107,10 @@ def check_risk_factors_overview(store: MemoryStore) -> None:
 def check_wps_index_risk_indicator_parallels(store: MemoryStore) -> None:
     rows = run(store, "wps-index-risk-indicator-parallels")
     pairs = {(row["wpsIndicator"], row["riskIndicator"]) for row in rows}
-    assert (f"{ID}wps-index-indicators/intimate-partner-violence", f"{ID}risk-indicators/rf07-09") in pairs
+    assert (
+        f"{ID}wps-index-indicators/intimate-partner-violence",
+        f"{ID}risk-indicators/rf07-09",
+    ) in pairs
     assert (f"{ID}wps-index-indicators/maternal-mortality", f"{ID}risk-indicators/rf07-10") in pairs
 
 
@@ -107,8 +121,12 @@ def check_brief_parallels(store: MemoryStore) -> None:
         sides.setdefault(row["parallel"], set()).add(row["side"])
     assert len(sides) == 8
     hate_speech = f"{ID}parallels/increasing-hate-speech"
-    assert sides[hate_speech] == {"atrocity prevention"}, "the hate-speech parallel has no WPS Index indicator"
-    healthcare = [row for row in rows if row["parallel"] == f"{ID}parallels/decreasing-access-to-healthcare"]
+    assert sides[hate_speech] == {"atrocity prevention"}, (
+        "the hate-speech parallel has no WPS Index indicator"
+    )
+    healthcare = [
+        row for row in rows if row["parallel"] == f"{ID}parallels/decreasing-access-to-healthcare"
+    ]
     assert (f"{ID}wps-index-indicators/maternal-mortality", "WPS Index") in {
         (row["indicator"], row["side"]) for row in healthcare
     }
@@ -151,11 +169,18 @@ def check_wps_resolutions(store: MemoryStore) -> None:
 def check_network_members(store: MemoryStore) -> None:
     rows = run(store, "network-members")
     secretariats = {row["network"]: row.get("secretariat") for row in rows}
-    assert secretariats[f"{ID}organisations/wps-focal-points-network"] == f"{ID}organisations/un-women"
-    assert secretariats[f"{ID}organisations/global-network-r2p-focal-points"] == f"{ID}organisations/gcr2p"
+    assert (
+        secretariats[f"{ID}organisations/wps-focal-points-network"] == f"{ID}organisations/un-women"
+    )
+    assert (
+        secretariats[f"{ID}organisations/global-network-r2p-focal-points"]
+        == f"{ID}organisations/gcr2p"
+    )
     assert secretariats[f"{ID}organisations/appap"] == f"{ID}organisations/apr2p"
     r2p_members = {
-        row["member"] for row in rows if row["network"] == f"{ID}organisations/global-network-r2p-focal-points"
+        row["member"]
+        for row in rows
+        if row["network"] == f"{ID}organisations/global-network-r2p-focal-points"
     }
     assert f"{ID}countries/dnk" in r2p_members
     assert set(column(rows, "memberKind")) - {""} <= {"country", "network", "organisation", "other"}
@@ -174,7 +199,9 @@ def check_recommendations(store: MemoryStore) -> None:
 def check_recommendations_for_actor(store: MemoryStore) -> None:
     rows = run(store, "recommendations-for-actor")
     assert rows and {row["actor"] for row in rows} == {f"{ID}actor-types/civil-society"}
-    network = run(store, "recommendations-for-actor", actor=f"{ID}organisations/wps-focal-points-network")
+    network = run(
+        store, "recommendations-for-actor", actor=f"{ID}organisations/wps-focal-points-network"
+    )
     assert column(network, "recommendation") == [f"{ID}recommendations/policy-brief-1-2024-r4"]
 
 
@@ -198,7 +225,11 @@ def check_guide_entries_by_subject(store: MemoryStore) -> None:
     assert f"{ID}guide/unscr-1820" in column(rows, "entry")
     assert {row["subject"] for row in rows} == {f"{ID}violence-types/crsv"}
     # a gender factor's entries include those on its sub-items
-    broad = run(store, "guide-entries-by-subject", subject=f"{ID}gender-factors/justification-and-preparation")
+    broad = run(
+        store,
+        "guide-entries-by-subject",
+        subject=f"{ID}gender-factors/justification-and-preparation",
+    )
     assert broad
 
 
@@ -214,16 +245,23 @@ def check_entries_by_verification_status(store: MemoryStore) -> None:
     order = {"Verified": 1, "Recalled": 2, "Uncertain": 3}
     statuses = [order[label] for label in column(rows, "statusLabel")]
     assert statuses == sorted(statuses)
-    countries = [row for row in rows if row["kind"].endswith("#Country") and row["statusLabel"] == "Verified"]
+    countries = [
+        row for row in rows if row["kind"].endswith("#Country") and row["statusLabel"] == "Verified"
+    ]
     assert int(countries[0]["entries"]) >= 181
-    uncertain = run(store, "entries-by-verification-status", status=f"{ID}verification-status/uncertain")
+    uncertain = run(
+        store, "entries-by-verification-status", status=f"{ID}verification-status/uncertain"
+    )
     assert uncertain and set(column(uncertain, "statusLabel")) == {"Uncertain"}
 
 
 def check_facts_to_verify(store: MemoryStore) -> None:
     rows = run(store, "facts-to-verify")
     statuses = column(rows, "status")
-    assert set(statuses) <= {f"{ID}verification-status/uncertain", f"{ID}verification-status/recalled"}
+    assert set(statuses) <= {
+        f"{ID}verification-status/uncertain",
+        f"{ID}verification-status/recalled",
+    }
     assert statuses == sorted(statuses, key=lambda s: s.endswith("recalled"))
     assert f"{ID}risk-indicators/rf14-hostile-portrayal" in column(rows, "entry")
     assert "statement" in column(rows, "statement"), "statements inside entries are listed too"
@@ -242,7 +280,10 @@ def check_concept_scheme(store: MemoryStore) -> None:
     assert column(rows, "notation") == ["1", "2", "2a", "2b", "2c", "3", "4", "5", "6", "7"]
     by_concept = {row["concept"]: row for row in rows}
     victims = by_concept[f"{ID}gender-factors/choice-of-victims"]
-    assert (victims["level"], victims["broader"]) == ("2", f"{ID}gender-factors/justification-and-preparation")
+    assert (victims["level"], victims["broader"]) == (
+        "2",
+        f"{ID}gender-factors/justification-and-preparation",
+    )
     risk = run(store, "concept-scheme", scheme=f"{ID}risk-factors")
     first = [row["notation"] for row in risk if row["top"] == f"{ID}risk-factors/rf01"]
     assert first[:3] == ["1", "1.1", "1.2"] and first.index("1.10") > first.index("1.9")
@@ -327,7 +368,9 @@ def test_the_catalogue_has_at_least_22_described_queries() -> None:
         assert query.title and query.description, query.name
         assert query.tags, f"{query.name} has no tags"
         for parameter in query.parameters:
-            assert parameter.description, f"{query.name}: parameter {parameter.name} is not described"
+            assert parameter.description, (
+                f"{query.name}: parameter {parameter.name} is not described"
+            )
 
 
 def test_every_query_has_a_check() -> None:

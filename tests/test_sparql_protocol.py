@@ -177,7 +177,9 @@ def test_malformed_query_is_400_with_position(client: FlaskClient) -> None:
 
 
 def test_malformed_query_on_a_later_line_names_that_line(client: FlaskClient) -> None:
-    query = "PREFIX ex: <https://example.org/>\nSELECT ?s\nWHERE {\n  ?s ex:p ?o .\n  BIND(1 AS 2)\n}"
+    query = (
+        "PREFIX ex: <https://example.org/>\nSELECT ?s\nWHERE {\n  ?s ex:p ?o .\n  BIND(1 AS 2)\n}"
+    )
     body = client.get(
         "/sparql", query_string={"query": query}, headers={"Accept": "application/json"}
     ).get_json()
