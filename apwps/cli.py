@@ -307,31 +307,92 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 
 
 @main.command(
-    help="Load the build into an external SPARQL engine through the Graph Store Protocol."
+    help="Load the build into an external SPARQL engine. With an update endpoint (--update-url), "
+    "the dump is streamed in SPARQL 1.1 Update requests of publish_batch_triples. Over an earlier "
+    "publish it goes into staging graphs, swapped in (MOVE) once all are written, so the engine "
+    "serves the earlier publish until then; into an engine without one it is written in place. A "
+    "failed run says what the engine holds; running it again repairs it. Each named graph keeps "
+    "its name, their union is the default graph, and graphs under <base_iri>graph/ that the build "
+    "no longer has are dropped. Without an update endpoint: one Graph Store PUT per graph "
+    "(--store-url; slow past about 100k triples). Credentials: sparql_user, sparql_password.",
+    epilog="\b\nOxigraph: --endpoint URL/query --update-url URL/update\n"
+    "Virtuoso: --endpoint URL/sparql --update-url URL/sparql-auth (Digest; see docs/engines.md)",
 )
-@click.option("--endpoint", help="The engine's query endpoint (checks the load).")
-@click.option("--store-url", help="The engine's Graph Store Protocol endpoint.")
+@click.option("--endpoint", help="The engine's query endpoint (sparql_query_url).")
+@click.option("--update-url", help="The engine's SPARQL 1.1 Update endpoint (sparql_update_url).")
+@click.option(
+    "--store-url",
+    help="The engine's Graph Store Protocol endpoint, used when there is no update endpoint.",
+)
+@click.option(
+    "--dump",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Publish this N-Quads file instead of the build's dist/apwps.nq (no build is run).",
+)
+@click.option(
+    "--infer",
+    is_flag=True,
+    help="Compute the inferred graph on the engine (the build's rules as SPARQL Update) instead of "
+    "sending it: for graphs too large to build with inferences here.",
+)
 @click.pass_context
 @handle_errors
-def publish(ctx: click.Context, endpoint: str | None, store_url: str | None) -> None:
+def publish(
+    ctx: click.Context,
+    endpoint: str | None,
+    update_url: str | None,
+    store_url: str | None,
+    dump: Path | None,
+    infer: bool,
+) -> None:
     from apwps.build import DUMP_NQUADS, is_fresh
     from apwps.build import build as run_build
+    from apwps.errors import ConfigError
+    from apwps.publish import publish as run_publish
     from apwps.stores.sparql import SparqlStore
 
-    settings = _settings(ctx, sparql_query_url=endpoint, sparql_graph_store_url=store_url)
-    if not is_fresh(settings):
-        run_build(settings, log=_log)
+    settings = _settings(
+        ctx,
+        sparql_query_url=endpoint,
+        sparql_graph_store_url=store_url,
+        sparql_update_url=update_url,
+    )
+    if not settings.sparql_update_url and (infer or not settings.sparql_graph_store_url):
+        raise ConfigError(
+            "publish needs the engine's update endpoint (--update-url, setting sparql_update_url)"
+            + ("" if infer else ", or a Graph Store endpoint (--store-url)")
+        )
+    if dump is None:
+        if not is_fresh(settings):
+            run_build(settings, log=_log)
+        dump = settings.dist_path / DUMP_NQUADS
     remote = SparqlStore(
         settings.sparql_query_url,
         graph_store_url=settings.sparql_graph_store_url,
-        timeout_s=settings.remote_timeout_s,
+        update_url=settings.sparql_update_url,
+        timeout_s=settings.publish_timeout_s,
         user=settings.sparql_user,
         password=settings.sparql_password,
     )
-    remote.load_nquads((settings.dist_path / DUMP_NQUADS).read_bytes())
+    if settings.sparql_update_url:
+        done = run_publish(settings, remote, dump, infer=infer, log=_log)
+        how = "staged and swapped in" if done.staged else "written in place (no earlier publish)"
+        inferred = (
+            f", {done.inference.inferred} of them inferred by the engine" if done.inference else ""
+        )
+        dropped = (
+            f"; dropped {len(done.dropped)} graphs the build no longer has" if done.dropped else ""
+        )
+        click.echo(
+            f"published {done.triples} triples in {len(done.triples_per_graph)} named graphs"
+            f"{inferred} to {settings.sparql_update_url}, {how}, in {done.requests} requests, "
+            f"{done.seconds:.1f} s{dropped}"
+        )
+    else:
+        remote.load_nquads(dump.read_bytes())
     counts = remote.counts()
     click.echo(
-        f"published to {settings.sparql_graph_store_url}: {len(counts.per_graph)} named graphs, "
+        f"the engine holds {len(counts.per_graph)} named graphs and "
         f"{counts.union} triples in the default graph"
     )
 

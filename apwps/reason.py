@@ -3,8 +3,10 @@
 The entailments (class and property hierarchies, inverses, symmetric and transitive properties, SKOS's
 own axioms) are computed once at build by running CONSTRUCT rules on the engine until nothing new
 appears, so queries need no reasoning at request time. (bench/reasoning.md compares this with owlrl's
-full OWL-RL closure on the same graph.) Consistency is checked by HermiT through owlready2, on a copy
-that never reaches the network.
+full OWL-RL closure on the same graph.) A graph too large to build here gets the same closure
+from an external engine: the same rules run there as SPARQL Update (`materialise_remote`, used
+by `apwps publish --infer`). Consistency is checked by HermiT through owlready2, on a copy that
+never reaches the network.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from apwps.errors import ApwpsError
+from apwps.stores.base import QueryResult, SelectResult
 
 PREFIXES = """
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -28,21 +32,60 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 """
 
-# Each rule is a CONSTRUCT over the union of all graphs (asserted and already inferred).
-RULES: dict[str, str] = {
-    "subclass": "CONSTRUCT { ?x a ?super } WHERE { ?x a ?c . ?c rdfs:subClassOf+ ?super . "
-    "FILTER(isIRI(?super)) }",
-    "subproperty": "CONSTRUCT { ?s ?q ?o } WHERE { ?p rdfs:subPropertyOf+ ?q . ?s ?p ?o . "
-    "FILTER(isIRI(?q) && ?p != ?q) }",
-    "inverse": "CONSTRUCT { ?o ?q ?s } WHERE { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } "
-    "?s ?p ?o . FILTER(!isLiteral(?o)) }",
-    "symmetric": "CONSTRUCT { ?o ?p ?s } WHERE { ?p a owl:SymmetricProperty . ?s ?p ?o . "
-    "FILTER(!isLiteral(?o)) }",
-}
-TRANSITIVE_PROPERTIES = (
-    "SELECT DISTINCT ?p WHERE { ?p a owl:TransitiveProperty . FILTER(isIRI(?p)) }"
+
+@dataclass(frozen=True)
+class Rule:
+    """One entailment: the triple `template` holds wherever `where` matches the union of all graphs.
+
+    The embedded build runs it as a CONSTRUCT; an external engine as an INSERT (`insert`).
+    """
+
+    name: str
+    template: str
+    where: str
+
+    def construct(self) -> str:
+        return f"{PREFIXES}CONSTRUCT {{ {self.template} }} WHERE {{ {self.where} }}"
+
+    def insert(self, inferred_graph: str, union_graph: str | None) -> str:
+        """Add what no graph holds yet to `inferred_graph` and to the union the rule reads
+        (`union_graph`, or the engine's default graph when None), so later rules see it."""
+        union = (
+            self.template if union_graph is None else f"GRAPH <{union_graph}> {{ {self.template} }}"
+        )
+        body = f"{self.where} FILTER NOT EXISTS {{ {self.template} }}"
+        where = body if union_graph is None else f"GRAPH <{union_graph}> {{ {body} }}"
+        return (
+            f"{PREFIXES}INSERT {{ GRAPH <{inferred_graph}> {{ {self.template} }} {union} }} "
+            f"WHERE {{ {where} }}"
+        )
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("subclass", "?x a ?super", "?x a ?c . ?c rdfs:subClassOf+ ?super . FILTER(isIRI(?super))"),
+    Rule(
+        "subproperty",
+        "?s ?q ?o",
+        "?p rdfs:subPropertyOf+ ?q . ?s ?p ?o . FILTER(isIRI(?q) && ?p != ?q)",
+    ),
+    Rule(
+        "inverse",
+        "?o ?q ?s",
+        "{ ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } ?s ?p ?o . FILTER(!isLiteral(?o))",
+    ),
+    Rule(
+        "symmetric",
+        "?o ?p ?s",
+        "?p a owl:SymmetricProperty . ?s ?p ?o . FILTER(!isLiteral(?o))",
+    ),
 )
+TRANSITIVE_PROPERTIES = "?p a owl:TransitiveProperty . FILTER(isIRI(?p))"
 MAX_ROUNDS = 10
+
+
+def transitive(prop: str) -> Rule:
+    """The rule for one transitive property, written as an IRI in angle brackets."""
+    return Rule(f"transitive {prop}", f"?s {prop} ?o", f"?s {prop} ?m . ?m {prop}+ ?o")
 
 
 @dataclass(frozen=True)
@@ -65,14 +108,14 @@ def materialise(store: ox.Store, inferred_graph: str) -> InferenceReport:
     total = 0
     for round_number in range(1, MAX_ROUNDS + 1):
         new: set[ox.Triple] = set()
-        queries = [PREFIXES + rule for rule in RULES.values()]
-        properties = store.query(PREFIXES + TRANSITIVE_PROPERTIES, use_default_graph_as_union=True)
+        properties = store.query(
+            f"{PREFIXES}SELECT DISTINCT ?p WHERE {{ {TRANSITIVE_PROPERTIES} }}",
+            use_default_graph_as_union=True,
+        )
         assert isinstance(properties, ox.QuerySolutions)
-        for row in properties:
-            prop = row["p"]
-            queries.append(f"CONSTRUCT {{ ?s {prop} ?o }} WHERE {{ ?s {prop} ?m . ?m {prop}+ ?o }}")
-        for query in queries:
-            triples = store.query(query, use_default_graph_as_union=True)
+        rules = [*RULES, *(transitive(str(row["p"])) for row in properties)]
+        for rule in rules:
+            triples = store.query(rule.construct(), use_default_graph_as_union=True)
             assert isinstance(triples, ox.QueryTriples)
             for triple in triples:
                 if isinstance(triple.subject, ox.Literal) or triple in new:
@@ -84,6 +127,44 @@ def materialise(store: ox.Store, inferred_graph: str) -> InferenceReport:
         store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in sorted(new, key=str))
         total += len(new)
     return InferenceReport(total, MAX_ROUNDS)
+
+
+class Engine(Protocol):
+    """What the remote path needs of an external engine: read-only queries and updates."""
+
+    def query(self, text: str) -> QueryResult: ...
+
+    def update(self, text: str) -> None: ...
+
+
+def _count(engine: Engine, union_graph: str | None) -> int:
+    pattern = "?s ?p ?o" if union_graph is None else f"GRAPH <{union_graph}> {{ ?s ?p ?o }}"
+    result = engine.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
+    rows = result.rows if isinstance(result, SelectResult) else []
+    return int(rows[0]["n"]) if rows else 0  # type: ignore[call-overload]
+
+
+def materialise_remote(
+    engine: Engine, inferred_graph: str, union_graph: str | None = None
+) -> InferenceReport:
+    """The same closure as `materialise`, computed by the external engine itself (SPARQL 1.1
+    Update), for graphs too large for the embedded build. `union_graph` holds the union of all
+    graphs (None: the engine's default graph, as `apwps publish` leaves it); `inferred_graph`
+    must not hold earlier inferences. Rounds end when the union stops growing."""
+    before = start = _count(engine, union_graph)
+    for round_number in range(1, MAX_ROUNDS + 1):
+        found = f"{{ {TRANSITIVE_PROPERTIES} }}"
+        where = found if union_graph is None else f"{{ GRAPH <{union_graph}> {found} }}"
+        properties = engine.query(f"{PREFIXES}SELECT DISTINCT ?p WHERE {where}")
+        names = properties.rows if isinstance(properties, SelectResult) else []
+        props = sorted(row["p"].n3() for row in names if isinstance(row.get("p"), rdflib.URIRef))
+        for rule in [*RULES, *(transitive(p) for p in props)]:
+            engine.update(rule.insert(inferred_graph, union_graph))
+        after = _count(engine, union_graph)
+        if after == before:
+            return InferenceReport(after - start, round_number)
+        before = after
+    return InferenceReport(before - start, MAX_ROUNDS)
 
 
 # --- consistency -----------------------------------------------------------------------------------
