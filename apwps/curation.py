@@ -31,6 +31,7 @@ from rdflib.term import Node
 
 from apwps import formats, tabular
 from apwps.build import assemble
+from apwps.churn import Churn, PruningMemory
 from apwps.config import Settings
 from apwps.errors import InputError
 from apwps.focus import read_plan, select, shapes_for, targeting
@@ -218,7 +219,7 @@ class CurationContext:
         ontology_graphs = {s.graph_iri for s in sources if s.relative.startswith("ontology/")}
         self.shapes = rdflib.Graph()
         self.schema = rdflib.Graph()
-        self.data = PreparedQueryDataset(default_union=True)
+        self.data = PreparedQueryDataset(store=PruningMemory(), default_union=True)
         self._schema_store = ox.Store()
         self._graphs: set[str] = set()
         for graph_name in store.named_graphs():
@@ -242,6 +243,9 @@ class CurationContext:
         self._plan = read_plan(self.shapes)
         self._lock = threading.RLock()
         self._entities: dict[str, dict[str, list[str]]] = {}
+        # validations add entries to both stores and take them out again: see apwps.churn
+        self._store_churn = Churn(self.store)
+        self._schema_churn = Churn(self._schema_store)
 
     @classmethod
     def prepare(cls, settings: Settings, log: Log | None = None) -> CurationContext:
@@ -341,6 +345,12 @@ class CurationContext:
                 )
         return report
 
+    def _compact(self) -> None:
+        """Copy a store once the quads taken out of it outnumber its own (apwps.churn)."""
+        with self._lock:
+            self.store = self._store_churn.compacted(self.store)
+            self._schema_store = self._schema_churn.compacted(self._schema_store)
+
     @contextlib.contextmanager
     def _entries_in_place(self, entries: Sequence[ParsedEntry]) -> Iterator[None]:
         """The entries (and what the ontology entails from them) in the data graph and the store,
@@ -381,27 +391,32 @@ class CurationContext:
                     for triple in saved[iri]:
                         restored.add(triple)
                     self.store.extend(saved_quads[iri])
+            self._store_churn.count(len(added) + sum(map(len, saved_quads.values())))
+            self._compact()
 
     def _infer(self, triples: Sequence[tuple[Node, Node, Node]]) -> list[tuple[Node, Node, Node]]:
         """What the ontology entails from these triples (the curated graph's are already there)."""
         graph = ox.NamedNode(_ENTRY_SCHEMA_GRAPH)
         with self._lock:
+            inferred: list[tuple[Node, Node, Node]] = []
             try:
                 self._schema_store.extend(
                     ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), graph)
                     for s, p, o in triples
                 )
                 materialise(self._schema_store, _ENTRY_INFERRED)
-                return [
+                inferred = [
                     (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
                     for q in self._schema_store.quads_for_pattern(
                         None, None, None, ox.NamedNode(_ENTRY_INFERRED)
                     )
                 ]
+                return inferred
             finally:
                 for name in (graph, ox.NamedNode(_ENTRY_INFERRED)):
                     if self._schema_store.contains_named_graph(name):
                         self._schema_store.remove_graph(name)
+                self._schema_churn.count(len(triples) + len(inferred))
 
     # --- accepted entries ---------------------------------------------------------------------
 
@@ -411,7 +426,9 @@ class CurationContext:
             inferred = self._infer(triples)
             name = ox.NamedNode(graph_iri)
             if self.store.contains_named_graph(name):
+                replaced = sum(1 for _ in self.store.quads_for_pattern(None, None, None, name))
                 self.store.remove_graph(name)
+                self._store_churn.count(replaced)
             self.store.extend(
                 ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), name) for s, p, o in triples
             )

@@ -2,28 +2,41 @@
 
 Neither embedded engine can stop a query once started, and a sorted cross product computes
 everything before its first row, so a time limit cannot be a check between rows. Each query
-therefore runs in a worker process forked from the serving process (the loaded store is shared
-copy-on-write). The serving thread waits for the answer's head until the deadline; past it, the
-worker is killed and a fresh one is forked on the next need, while the other workers go on
-answering everyone else. A worker that ran long is also lowered in CPU priority and retired after
-its query, so that one heavy query cannot starve the short ones.
+therefore runs in a worker process that shares the loaded store copy-on-write. The serving thread
+waits for the answer's head until the deadline; past it, the worker is killed and a fresh one is
+forked on the next need, while the other workers go on answering everyone else. A worker that ran
+long is also lowered in CPU priority and retired after its query, so that one heavy query cannot
+starve the short ones.
+
+Workers are forked from a template process, never from the serving process (issue #7). Oxigraph
+takes a lock on every quad it reads, and a process forked while another of its threads is inside
+a query inherits that lock taken, for ever: its first query that reads the quad hangs until the
+time limit. Serving processes read the store in many threads (pages, searches), and most workers
+are forked right after start-up, so now and then a named query failed with 503 there. The template is forked once, when the
+pool is made (make it with the store, before any thread shares it), and then forks every worker
+from its single thread, which never queries. Processes forked from the one that made the pool (the
+workers of a preforking HTTP server) share its template; each has its own workers, made on first
+use. The template ends when no process is left to ask it for a worker; a worker, when the template
+ends, or past twice the time limit if the process that asked for it is gone.
 
 The executor knows nothing of SPARQL: it runs a `task(job, emit)` function in the worker, which
 sends the answer's head once and then its chunks, or a small answer whole in one message (`whole`:
-head and body; one round trip instead of three). Pools are per process (a gunicorn worker forked
-from a preloaded master gets its own on first use).
+head and body; one round trip instead of three).
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import queue
+import select
 import signal
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -35,42 +48,60 @@ Emit = Callable[[str, Any], None]
 Task = Callable[[Any, Emit], "bool | None"]
 
 _PR_SET_PDEATHSIG = 1
+_PR_SET_NAME = 15
 _SLOW_S = 1.0  # a query running longer than this has its priority lowered
+_START_S = 30.0  # longest wait for a new worker when queries have no time limit
+_KILL_WAIT_S = 5.0  # longest wait for a killed worker to be gone
+_BACKSTOP_GRACE_S = 5.0  # a worker ends itself this long after the serving side's last deadline
+# Signals whose handlers a forked process must not inherit from the serving process.
+_SIGNALS = (
+    "SIGTERM",
+    "SIGHUP",
+    "SIGQUIT",
+    "SIGALRM",
+    "SIGUSR1",
+    "SIGUSR2",
+    "SIGCHLD",
+    "SIGWINCH",
+    "SIGTTIN",
+    "SIGTTOU",
+)
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this worker when the process that forked it dies."""
+def _prctl(option: int, argument: int | bytes) -> None:
     with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        ctypes.CDLL(None, use_errno=True).prctl(option, argument, 0, 0, 0)
+
+
+def _fresh_process(name: bytes, keep: int) -> None:
+    """In a just-forked process: its own name, default signal handling, no descriptor but `keep`
+    (and the standard streams), and inherited objects left out of garbage collection (collecting
+    them would copy their pages, and could close a descriptor number that has been reused)."""
+    gc.freeze()
+    _prctl(_PR_SET_NAME, name)
+    for signame in _SIGNALS:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            signal.signal(getattr(signal, signame), signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the serving process
+    highest = os.sysconf("SC_OPEN_MAX")
+    os.closerange(3, keep)
+    os.closerange(keep + 1, max(highest, keep + 1))
 
 
 def _worker_main(conn: Connection, task: Task) -> None:
     """The loop of a worker process: one job at a time, until its pipe closes."""
-    for signum in (
-        signal.SIGTERM,
-        signal.SIGINT,
-        signal.SIGHUP,
-        signal.SIGQUIT,
-        signal.SIGUSR1,
-        signal.SIGUSR2,
-        signal.SIGCHLD,
-        signal.SIGWINCH,
-        signal.SIGTTIN,
-        signal.SIGTTOU,
-    ):
-        with contextlib.suppress(OSError, ValueError):
-            signal.signal(signum, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    conn.send(("hello", os.getpid()))
     while True:
         try:
-            job = conn.recv()
+            job, backstop_s = conn.recv()
         except (EOFError, OSError):
             return
 
         def emit(tag: str, payload: Any) -> None:
             conn.send((tag, payload))
 
+        # Ends the worker (SIGALRM's default) should the serving side be gone and not kill it.
+        signal.setitimer(signal.ITIMER_REAL, backstop_s)
         try:
             if task(job, emit) is not True:  # True: the task sent a `whole` answer
                 conn.send(("end", None))
@@ -80,42 +111,163 @@ def _worker_main(conn: Connection, task: Task) -> None:
             return
         except Exception as exc:  # reported to the caller, which logs it
             conn.send(("error", ("StoreError", f"the query failed in the engine: {exc}")))
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _template_main(control: socket.socket, task: Task) -> None:
+    """The template's loop: a worker forked for each pipe end it is sent, until end of file (no
+    process is left that could send one)."""
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
+    while True:
+        try:
+            message, fds, _flags, _address = socket.recv_fds(control, 16, 1)
+        except OSError:
+            return
+        if not message:
+            return
+        for end in fds:
+            try:
+                pid = os.fork()
+            except OSError:
+                pid = -1  # the asking thread reads end of file
+            if pid == 0:
+                code = 0
+                try:
+                    _fresh_process(b"apwps-query", end)
+                    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+                    _worker_main(Connection(end), task)
+                except BaseException:
+                    code = 1
+                finally:
+                    os._exit(code)
+            os.close(end)
+
+
+def _fork_template(task: Task) -> tuple[int, socket.socket]:
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    pid = os.fork()
+    if pid == 0:  # the template
+        code = 0
+        try:
+            ours.close()
+            _fresh_process(b"apwps-template", theirs.fileno())
+            _template_main(theirs, task)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    theirs.close()
+    return pid, ours
+
+
+def _release_template(owner: int, pid: int, control: socket.socket) -> None:
+    """This process's end of the template's socket closed; the process that forked the template
+    also ends it (and with it every worker it forked) and reaps it."""
+    control.close()
+    if os.getpid() == owner:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+
+def _pidfd(pid: int) -> int | None:
+    """A descriptor of the worker process, to kill that very process even once its number is
+    reused (it is the template's child, not ours: we cannot wait for it)."""
+    try:
+        return os.pidfd_open(pid)
+    except (OSError, AttributeError):
+        return None
+
+
+class _Template:
+    """The process every worker is forked from (see the module's docstring)."""
+
+    def __init__(self, task: Task) -> None:
+        self._task = task
+        self._lock = threading.Lock()
+        self._start()
+
+    def _start(self) -> None:
+        self.pid, self._control = _fork_template(self._task)
+        self._release = weakref.finalize(
+            self, _release_template, os.getpid(), self.pid, self._control
+        )
+
+    def fork(self, timeout: float | None) -> Worker:
+        """A new worker, or StoreError (QueryTimeout past `timeout` seconds)."""
+        ours, theirs = socket.socketpair()
+        try:
+            control = self._control
+            try:
+                socket.send_fds(control, [b"w"], [theirs.fileno()], socket.MSG_NOSIGNAL)
+            except OSError:  # the template was killed from outside: fork another
+                control = self._restart(control)
+                socket.send_fds(control, [b"w"], [theirs.fileno()], socket.MSG_NOSIGNAL)
+        except OSError as exc:
+            ours.close()
+            raise StoreError("no query process could be started") from exc
+        finally:
+            theirs.close()
+        conn = Connection(ours.detach())
+        try:
+            if not conn.poll(_START_S if timeout is None else timeout):
+                raise QueryTimeout(
+                    "no query process could be started within the time limit "
+                    "(setting query_time_limit_ms); try again shortly"
+                )
+            _tag, pid = conn.recv()
+        except (EOFError, OSError) as exc:
+            conn.close()
+            raise StoreError("no query process could be started") from exc
+        except BaseException:
+            conn.close()
+            raise
+        return Worker(pid, conn, _pidfd(pid))
+
+    def _restart(self, failed: socket.socket) -> socket.socket:
+        with self._lock:
+            if self._control is failed:
+                self._release()
+                self._start()
+            return self._control
+
+    def close(self) -> None:
+        self._release()
 
 
 @dataclass
 class Worker:
     pid: int
     conn: Connection
+    pidfd: int | None = None
     started: float = field(default_factory=time.monotonic)
     retire: bool = False
 
+    def gone(self) -> bool:
+        """Whether an idle worker has ended: it never writes unasked, so a readable pipe is one
+        closed at the other end."""
+        try:
+            return self.conn.closed or self.conn.poll(0)
+        except OSError:
+            return True
+
     def kill(self) -> None:
+        """Kill the process, and wait (briefly) until it is gone."""
+        pidfd, self.pidfd = self.pidfd, None
         with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
+            if pidfd is not None:
+                signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+            elif not self.conn.closed:
+                os.kill(self.pid, signal.SIGKILL)
         with contextlib.suppress(OSError):
             self.conn.close()
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(self.pid, 0)
-
-
-def _fork(task: Task) -> Worker:
-    parent_end, child_end = socket.socketpair()
-    pid = os.fork()
-    if pid == 0:  # the worker
-        code = 0
-        try:
-            parent_end.close()
-            _die_with_parent()
-            keep = child_end.fileno()
-            os.closerange(3, keep)
-            os.closerange(keep + 1, 65536)
-            _worker_main(Connection(child_end.detach()), task)
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    child_end.close()
-    return Worker(pid, Connection(parent_end.detach()))
+        if pidfd is not None:
+            poller = select.poll()
+            poller.register(pidfd, select.POLLIN)
+            poller.poll(_KILL_WAIT_S * 1000)  # readable once the process has exited
+            os.close(pidfd)
 
 
 _ERRORS: dict[str, type[Exception]] = {
@@ -123,37 +275,6 @@ _ERRORS: dict[str, type[Exception]] = {
     "QueryTimeout": QueryTimeout,
     "StoreError": StoreError,
 }
-
-
-class _Forker:
-    """One long-lived thread per process that forks every worker.
-
-    Linux sends the parent-death signal when the *thread* that forked a child ends, so workers
-    are forked from a thread that lives as long as the process, never from a request's thread.
-    """
-
-    def __init__(self, task: Task) -> None:
-        self._task = task
-        self._requests: queue.SimpleQueue[queue.SimpleQueue[Worker | BaseException]] = (
-            queue.SimpleQueue()
-        )
-        threading.Thread(target=self._loop, name="apwps-forker", daemon=True).start()
-
-    def _loop(self) -> None:
-        while True:
-            reply = self._requests.get()
-            try:
-                reply.put(_fork(self._task))
-            except BaseException as exc:  # handed to the waiting thread
-                reply.put(exc)
-
-    def fork(self) -> Worker:
-        reply: queue.SimpleQueue[Worker | BaseException] = queue.SimpleQueue()
-        self._requests.put(reply)
-        result = reply.get()
-        if isinstance(result, BaseException):
-            raise result
-        return result
 
 
 class Execution:
@@ -248,26 +369,27 @@ class Execution:
 
 
 class Pool:
-    """Worker processes of one serving process, forked on demand, at most `size` at once."""
+    """Worker processes of one serving process, forked on demand, at most `size` at once.
+
+    Making a pool forks its template: make it before other threads use what the task reads."""
 
     def __init__(self, task: Task, size: int) -> None:
-        self._task = task
         self._size = max(1, size)
         self._lock = threading.Lock()
         self._pid = os.getpid()
         self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
         self._slots = threading.BoundedSemaphore(self._size)
-        self._forker: _Forker | None = None
+        self._template = _Template(task)
 
     def _own(self) -> None:
-        """After a fork (gunicorn worker from a preloading master) start an empty pool."""
+        """After a fork (a server's worker process from a preloading master) start with no
+        workers of our own; the template is shared."""
         if os.getpid() != self._pid:
             with self._lock:
                 if os.getpid() != self._pid:
-                    self._pid = os.getpid()
                     self._idle = queue.LifoQueue()
                     self._slots = threading.BoundedSemaphore(self._size)
-                    self._forker = None
+                    self._pid = os.getpid()  # last: others check it without the lock
 
     def run(self, job: Any, *, limit_ms: int) -> Execution:
         """Start `job` in a worker; raises the job's error, or QueryTimeout past `limit_ms`."""
@@ -279,26 +401,29 @@ class Pool:
                 f"every query process was busy for the whole time limit of {limit_ms} ms "
                 "(setting query_time_limit_ms); try again shortly"
             )
+        # The serving side waits at most the limit for the head, then the limit again for the rest.
+        backstop_s = 2 * limit_ms / 1000 + _BACKSTOP_GRACE_S if limit_ms else 0.0
         try:
-            worker = self._checkout()
+            worker = self._checkout(deadline)
+            try:
+                worker.conn.send((job, backstop_s))
+            except OSError:  # it ended after the check: one more try with a fresh one
+                worker.kill()
+                worker = self._template.fork(_remaining(deadline))
+                worker.conn.send((job, backstop_s))
             worker.started = time.monotonic()
-            worker.conn.send(job)
         except BaseException:
             self._slots.release()
             raise
         return Execution(self, worker, deadline, limit_ms)
 
-    def _checkout(self) -> Worker:
+    def _checkout(self, deadline: float) -> Worker:
         while True:
             try:
                 worker = self._idle.get_nowait()
             except queue.Empty:
-                with self._lock:
-                    if self._forker is None:
-                        self._forker = _Forker(self._task)
-                    forker = self._forker
-                return forker.fork()
-            if not worker.conn.closed and not _exited(worker.pid):
+                return self._template.fork(_remaining(deadline))
+            if not worker.gone():
                 return worker
             worker.kill()
 
@@ -314,19 +439,17 @@ class Pool:
         self._slots.release()
 
     def close(self) -> None:
-        """Stop the idle workers of this process."""
+        """Stop the idle workers of this process; in the process that made the pool, also the
+        template and every worker forked from it."""
         if os.getpid() != self._pid:
             return
         while True:
             try:
                 self._idle.get_nowait().kill()
             except queue.Empty:
-                return
+                break
+        self._template.close()
 
 
-def _exited(pid: int) -> bool:
-    try:
-        done, _ = os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return done != 0
+def _remaining(deadline: float) -> float | None:
+    return None if deadline == float("inf") else max(0.0, deadline - time.monotonic())

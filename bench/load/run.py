@@ -5,15 +5,19 @@ server is stopped at the end. Loopback only.
     python bench/load/run.py                       # 8, 16, 32 clients, 60 s each
     python bench/load/run.py --clients 16 --abuse  # 60 s calm, then 60 s with abusers
     python bench/load/run.py --seconds 10 --clients 8 --json out.json
+    python bench/load/run.py --clients 8 --soak-minutes 30   # memory against requests
 
 Well-behaved clients mix named queries, resource pages (HTML and RDF), searches and validations;
 each answer must have its expected status (any other, or a failed request, is an error). Latency is
-measured per kind of request. The server's memory (PSS of the whole process tree: gunicorn, its
-workers and their query processes) is read before and after each phase; the serving processes
-(master and workers) must not grow their resident memory by more than `--max-growth-mib` over a
-phase. The query
-processes are forked on demand, at most `threads` per worker, each of them a copy-on-write child
-whose PSS grows as it touches the store, so their total is bounded by their number.
+measured per kind of request. The server's memory is read before and after each phase, per role of
+process (`serve`'s master and its workers: the serving processes; the query processes' template;
+the query processes), as RSS, PSS and USS (private pages); the serving processes must not grow
+their resident memory by more than `--max-growth-mib` over a phase. The query processes are forked
+on demand, at most `threads` per worker, each of them a copy-on-write child whose PSS grows as it
+touches the store, so their total is bounded by their number.
+
+The soak (`--soak-minutes N`) is one long phase at the first `--clients` value that samples the
+memory every `--sample-seconds`, for a curve of memory against requests served.
 
 Abusers (`--abuse`), alongside the same well-behaved load: runaway SPARQL queries (a triple cross
 product), oversized requests (a 2 MB entry, a 20 kB URL, a 1 MB query), malformed input (random bytes
@@ -39,6 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -111,34 +116,46 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
+ROLES = ("serving", "template", "query")
+
+
+def _role(pid: int) -> str:
+    """`serving` (the master and its workers), `template` or `query`, from the name each forked
+    query process gives itself (apwps.executor)."""
+    try:
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return "serving"
+    return {"apwps-template": "template", "apwps-query": "query"}.get(name, "serving")
+
+
 def tree_memory_mib(pid: int) -> dict[str, Any]:
-    """PSS and RSS of `pid` and all its descendants, in MiB (PSS shares copy-on-write pages), in
-    all and by depth: 0 the gunicorn master, 1 its workers, 2 the workers' query processes."""
+    """RSS, PSS (copy-on-write pages shared out) and USS (private pages) of `pid` and all its
+    descendants, in MiB, in all and per role of process."""
     tree = _children()
-    pending, pss_kib, rss_kib, count = [(pid, 0)], 0, 0, 0
-    by_depth: dict[int, float] = defaultdict(float)
-    resident: dict[int, float] = defaultdict(float)
+    pending = [pid]
+    total: dict[str, float] = defaultdict(float)
+    roles: dict[str, dict[str, float]] = {r: defaultdict(float) for r in ROLES}
     while pending:
-        current, depth = pending.pop()
-        pending += [(child, depth + 1) for child in tree.get(current, [])]
+        current = pending.pop()
+        pending += tree.get(current, [])
         try:
             text = Path(f"/proc/{current}/smaps_rollup").read_text()
         except OSError:
             continue
-        count += 1
+        role = roles[_role(current)]
+        role["processes"] += 1
         for line in text.splitlines():
-            if line.startswith("Pss:"):
-                pss_kib += int(line.split()[1])
-                by_depth[depth] += int(line.split()[1]) / 1024
-            elif line.startswith("Rss:"):
-                rss_kib += int(line.split()[1])
-                resident[depth] += int(line.split()[1]) / 1024
+            key, _, rest = line.partition(":")
+            field_ = {"Rss": "rss", "Pss": "pss", "Private_Clean": "uss", "Private_Dirty": "uss"}
+            if key in field_:
+                mib = int(rest.split()[0]) / 1024
+                role[field_[key] + "_mib"] += mib
+                total[field_[key] + "_mib"] += mib
     return {
-        "pss_mib": round(pss_kib / 1024, 1),
-        "rss_mib": round(rss_kib / 1024, 1),
-        "processes": count,
-        "pss_by_depth_mib": {d: round(v, 1) for d, v in sorted(by_depth.items())},
-        "rss_by_depth_mib": {d: round(v, 1) for d, v in sorted(resident.items())},
+        **{k: round(v, 1) for k, v in total.items()},
+        "processes": int(sum(r["processes"] for r in roles.values())),
+        "roles": {r: {k: round(v, 1) for k, v in values.items()} for r, values in roles.items()},
     }
 
 
@@ -157,14 +174,19 @@ class Catalogue:
     @classmethod
     def read(cls, url: str) -> Catalogue:
         sitemap = requests.get(url + "/sitemap.xml", timeout=TIMEOUT_S).text
-        resources = [
-            u.split("/id/", 1)[1] for u in re.findall(r"<loc>([^<]+)</loc>", sitemap) if "/id/" in u
-        ]
         named = requests.get(
             url + "/queries", headers={"Accept": "application/json"}, timeout=TIMEOUT_S
         )
+        return cls.from_answers(sitemap, named.json())
+
+    @classmethod
+    def from_answers(cls, sitemap: str, named: dict[str, Any]) -> Catalogue:
+        """From the server's sitemap and its named-query catalogue (JSON)."""
+        resources = [
+            u.split("/id/", 1)[1] for u in re.findall(r"<loc>([^<]+)</loc>", sitemap) if "/id/" in u
+        ]
         queries: list[tuple[str, dict[str, str]]] = []
-        for item in named.json()["queries"]:
+        for item in named["queries"]:
             queries.append((item["name"], {}))
             for p in item["parameters"]:
                 if p["type"] == "iri":  # the same query on another resource of the graph
@@ -191,7 +213,7 @@ def well_behaved(cat: Catalogue, rng: random.Random) -> Request:
     roll = rng.random()
     if roll < 0.35:
         name, params = rng.choice(cat.queries)
-        query = "&".join(f"{k}={requests.utils.quote(v, safe='')}" for k, v in params.items())
+        query = "&".join(f"{k}={quote(v, safe='')}" for k, v in params.items())
         accept = rng.choice(["application/sparql-results+json", "text/csv"])
         return (
             "named query",
@@ -271,8 +293,9 @@ def run_clients(
     seconds: float,
     make: Callable[[random.Random], Request],
     seed: int,
+    results: Results | None = None,
 ) -> Results:
-    results = Results()
+    results = results or Results()
     deadline = time.monotonic() + seconds
 
     def client(number: int) -> None:
@@ -447,11 +470,59 @@ def phase(
     report["memory_before"] = before
     report["memory_after"] = after
     report["pss_growth_mib"] = round(after["pss_mib"] - before["pss_mib"], 1)
-    # the serving processes' resident memory: unlike PSS or private memory, it does not move as
-    # query processes are forked from them and share their pages
-    serving = [sum(m["rss_by_depth_mib"].get(d, 0.0) for d in (0, 1)) for m in (before, after)]
-    report["serving_rss_growth_mib"] = round(serving[1] - serving[0], 1)
+    # the serving processes' resident memory: unlike PSS, it does not move as query processes
+    # are forked and share their pages
+    report["serving_rss_growth_mib"] = serving_growth(before, after)
     print(json.dumps(report, ensure_ascii=False), flush=True)
+    return report
+
+
+def serving_growth(before: dict[str, Any], after: dict[str, Any], key: str = "rss_mib") -> float:
+    grown: float = after["roles"]["serving"][key] - before["roles"]["serving"][key]
+    return round(grown, 1)
+
+
+def soak(
+    server: Server, cat: Catalogue, clients: int, minutes: float, every_s: float
+) -> dict[str, Any]:
+    """One long phase; the memory of each role of process every `every_s` seconds, with the
+    number of requests answered by then: the curve of memory against requests."""
+    pid = server.process.pid
+    seconds = minutes * 60
+    results = Results()
+    samples = [{"seconds": 0.0, "requests": 0, **tree_memory_mib(pid)}]
+    started = time.monotonic()
+    load = threading.Thread(
+        target=run_clients,
+        args=(server.url, cat, clients, seconds, lambda rng: well_behaved(cat, rng), 7, results),
+        daemon=True,
+    )
+    load.start()
+    while load.is_alive():
+        load.join(timeout=every_s)
+        with results.lock:
+            answered = sum(results.statuses.values())
+        sample = {
+            "seconds": round(time.monotonic() - started, 1),
+            "requests": answered,
+            **tree_memory_mib(pid),
+        }
+        samples.append(sample)
+        serving, template, query = (sample["roles"][r] for r in ROLES)
+        print(
+            f"{sample['seconds']:7.0f} s {answered:8d} requests  serving RSS "
+            f"{serving.get('rss_mib', 0):7.1f} USS {serving.get('uss_mib', 0):6.1f}  template USS "
+            f"{template.get('uss_mib', 0):5.1f}  query processes {int(query.get('processes', 0))} "
+            f"PSS {query.get('pss_mib', 0):6.1f}  errors {sum(results.errors.values())}",
+            flush=True,
+        )
+    report = {"phase": "soak", "clients": clients, "seconds": seconds}
+    report.update(summary(results, seconds))
+    report["samples"] = samples
+    report["serving_rss_growth_mib"] = serving_growth(samples[0], samples[-1])
+    half = samples[len(samples) // 2]
+    report["serving_rss_growth_second_half_mib"] = serving_growth(half, samples[-1])
+    report["requests_second_half"] = samples[-1]["requests"] - half["requests"]
     return report
 
 
@@ -477,6 +548,15 @@ def main() -> None:
         default=32.0,
         help="allowed growth of the serving processes' resident memory over a phase",
     )
+    parser.add_argument(
+        "--soak-minutes",
+        type=float,
+        default=0.0,
+        help="one long phase at the first --clients value, sampling memory (0: no soak)",
+    )
+    parser.add_argument(
+        "--sample-seconds", type=float, default=30.0, help="the soak's memory sampling interval"
+    )
     parser.add_argument("--dist", default="", help="dist_dir of a build to serve (default: build)")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--serve-args", default="", help="extra `apwps serve` options")
@@ -496,6 +576,13 @@ def main() -> None:
         run_clients(
             server.url, cat, max(clients), args.warmup, lambda rng: well_behaved(cat, rng), 0
         )
+        if args.soak_minutes:
+            clients = []
+            report = soak(
+                server, cat, int(args.clients.split(",")[0]), args.soak_minutes, args.sample_seconds
+            )
+            reports.append(report)
+            failed = bool(report["errors"])
         for n in clients:
             if args.abuse:
                 reports.append(phase(server, cat, n, args.seconds, 1, "calm"))
